@@ -480,7 +480,8 @@ pub fn summary_of(name: &str) -> String {
         "create" => format!("Creates a {rest}."),
         "update" => format!("Updates the {rest}."),
         "delete" => format!("Deletes the {rest}."),
-        "problem" => format!("The problem page `{rest}`: an HTML description of the error."),
+        // RFC 9457: a problem's `type` is the address of a page that documents it.
+        "problem" => format!("The problem page `{rest}`: the HTML page an error answer's `type` names."),
         "is" => format!("Whether {rest}."),
         _ if rest.is_empty() => format!("{}.", capitalized(&third_person(verb))),
         _ => format!("{} the {rest}.", capitalized(&third_person(verb))),
@@ -571,7 +572,7 @@ mod tests {
         assert_eq!(summary_of("query_backup_servers"), "Queries the backup servers.");
         assert_eq!(
             summary_of("problem_access_denied"),
-            "The problem page `access denied`: an HTML description of the error."
+            "The problem page `access denied`: the HTML page an error answer's `type` names."
         );
         assert_eq!(summary_of("test"), "Tests.");
         assert_eq!(summary_of("is_first_login"), "Whether first login.");

@@ -596,9 +596,14 @@ pub mod requests {
     }
     rt::request_builder!(CreateAmazonConnection { body });
     impl super::Client {
-        /// Creates a authorization code.
+        /// Get Authorization Code
+        ///
+        /// Returns an authorization code for the logged-in user, which a client exchanges for its own access and refresh tokens with the `authorization_code` grant of `authenticate`.
         ///
         /// `POST /api/v1/token/authorizationCode`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/requesting_authorization.html>
         pub fn create_authorization_code(&self) -> CreateAuthorizationCode<'_> {
             CreateAuthorizationCode {
                 client: self,
@@ -718,9 +723,15 @@ pub mod requests {
     }
     rt::request_builder!(CreatePolicy { body });
     impl super::Client {
-        /// Creates a region settings.
+        /// Add Worker Configuration
+        ///
+        /// Sets the network that worker instances use in an AWS region: an Availability Zone, a VPC, a subnet and a security group (201). They are launched with the IAM role `update_service_account_settings` sets.
         ///
         /// `POST /api/v1/settings/regions`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbaws/guide/worker_configurations_backup.html>
+        /// - <https://helpcenter.veeam.com/docs/vbaws/guide/worker_settings.html>
         pub fn create_region_settings(
             &self,
             body: models::RegionSettingsSpec,
@@ -1074,9 +1085,15 @@ pub mod requests {
     }
     rt::request_builder!(DeletePolicy { policy_id });
     impl super::Client {
-        /// Deletes the region settings.
+        /// Remove Worker Configuration
+        ///
+        /// Removes the worker instance network settings of the AWS region with the given ID (204); worker instances there use the region's default network again.
         ///
         /// `DELETE /api/v1/settings/regions/{regionId}`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbaws/guide/worker_settings.html>
+        /// - <https://helpcenter.veeam.com/docs/vbaws/guide/workers.html>
         pub fn delete_region_settings(
             &self,
             region_id: ::veeam_runtime::Uuid,
@@ -1115,9 +1132,15 @@ pub mod requests {
     }
     rt::request_builder!(DeleteRegionSettings { region_id });
     impl super::Client {
-        /// Deletes the repository.
+        /// Remove S3 Repository
+        ///
+        /// Removes the S3 repository with the given ID from the configuration database. A repository that a backup policy still targets cannot be removed (the `repository used by policy` problem).
         ///
         /// `DELETE /api/v1/repositories/{repositoryId}`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/repositories.html>
+        /// - <https://helpcenter.veeam.com/docs/vbaws/guide/repositories.html>
         pub fn delete_repository(
             &self,
             repository_id: ::veeam_runtime::Uuid,
@@ -1293,9 +1316,14 @@ pub mod requests {
     }
     rt::request_builder!(DeleteUser { user_id });
     impl super::Client {
-        /// Deletes the virtual machine backups.
+        /// Remove Backups of EC2 Instance
+        ///
+        /// Removes the image-level backups of the EC2 instance with the given ID from the repositories (202); the answer holds the ID of the removal session, to wait for with `wait_for_task_id`.
         ///
         /// `POST /api/v1/virtualMachines/{virtualMachineId}/deleteBackups`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbaws/guide/backups_remove.html>
         pub fn delete_virtual_machine_backups(
             &self,
             virtual_machine_id: ::veeam_runtime::Uuid,
@@ -1620,9 +1648,15 @@ pub mod requests {
     }
     rt::request_builder!(EnableMfa { user_id, body });
     impl super::Client {
-        /// Enables the policy.
+        /// Enable Backup Policy
+        ///
+        /// Enables the backup policy with the given ID again, so that it runs on its schedule (the reverse of `disable_policy`).
         ///
         /// `POST /api/v1/policies/{policyId}/enable`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/disable_policy.html>
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/policies.html>
         pub fn enable_policy(
             &self,
             policy_id: ::veeam_runtime::Uuid,
@@ -1758,9 +1792,15 @@ pub mod requests {
         }
     }
     impl super::Client {
-        /// Exports the cost estimation.
+        /// Export Estimated Cost of Backup Policy
+        ///
+        /// Calculates the estimated monthly cost of a backup policy from its settings (a `PolicySpec`), as `get_cost_estimation` does, and returns it as a file; choose the format with `accept(..)`.
         ///
         /// `POST /api/v1/costEstimation/export`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/calculate_estimated_cost.html>
+        /// - <https://helpcenter.veeam.com/docs/vbaws/guide/properties_export.html>
         pub fn export_cost_estimation(
             &self,
             body: models::PolicySpec,
@@ -1838,9 +1878,15 @@ pub mod requests {
         }
     }
     impl super::Client {
-        /// Exports the license.
+        /// Export License Usage
+        ///
+        /// Exports the license usage (the EC2 instances that consume license units) as a file; choose the format with `accept(..)`.
         ///
         /// `POST /api/v1/licensing/license/export`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbaws/guide/properties_export.html>
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/licensing.html>
         pub fn export_license(&self) -> ExportLicense<'_> {
             ExportLicense {
                 client: self,
@@ -1912,9 +1958,15 @@ pub mod requests {
         }
     }
     impl super::Client {
-        /// Exports the policies.
+        /// Export Collection of Backup Policies
+        ///
+        /// Exports every backup policy as a CSV or XML file; choose the format with `accept(..)`. To copy one policy's settings to another appliance use `export_policy` and `import_policy`.
         ///
         /// `POST /api/v1/policies/export`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbaws/guide/properties_export.html>
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/policies.html>
         pub fn export_policies(&self) -> ExportPolicies<'_> {
             ExportPolicies {
                 client: self,
@@ -2033,9 +2085,15 @@ pub mod requests {
         }
     }
     impl super::Client {
-        /// Exports the repositories.
+        /// Export Collection of S3 Repositories
+        ///
+        /// Exports every S3 repository as a CSV or XML file; choose the format with `accept(..)`.
         ///
         /// `POST /api/v1/repositories/export`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbaws/guide/properties_export.html>
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/repositories.html>
         pub fn export_repositories(&self) -> ExportRepositories<'_> {
             ExportRepositories {
                 client: self,
@@ -2107,9 +2165,15 @@ pub mod requests {
         }
     }
     impl super::Client {
-        /// Exports the sessions.
+        /// Export Collection of Sessions
+        ///
+        /// Exports the session records as a CSV or XML file; choose the format with `accept(..)`.
         ///
         /// `POST /api/v1/sessions/export`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbaws/guide/properties_export.html>
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/sessions.html>
         pub fn export_sessions(&self) -> ExportSessions<'_> {
             ExportSessions {
                 client: self,
@@ -2181,9 +2245,15 @@ pub mod requests {
         }
     }
     impl super::Client {
-        /// Exports the standard accounts.
+        /// Export Collection of SMTP Credentials Records
+        ///
+        /// Exports every SMTP server credentials record as a CSV or XML file; choose the format with `accept(..)`.
         ///
         /// `POST /api/v1/accounts/standard/export`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbaws/guide/properties_export.html>
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/smtp_accounts.html>
         pub fn export_standard_accounts(&self) -> ExportStandardAccounts<'_> {
             ExportStandardAccounts {
                 client: self,
@@ -2334,9 +2404,15 @@ pub mod requests {
         }
     }
     impl super::Client {
-        /// Exports the virtual machines.
+        /// Export Collection of EC2 Instances
+        ///
+        /// Exports the EC2 instances Veeam Backup for AWS knows as a CSV or XML file; choose the format with `accept(..)`.
         ///
         /// `POST /api/v1/virtualMachines/export`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbaws/guide/properties_export.html>
+        /// - <https://helpcenter.veeam.com/docs/vbaws/guide/aws_resources.html>
         pub fn export_virtual_machines(&self) -> ExportVirtualMachines<'_> {
             ExportVirtualMachines {
                 client: self,
@@ -2485,11 +2561,17 @@ pub mod requests {
     }
     rt::request_builder!(GetAmazonConnectionById { amazon_connection_id });
     impl super::Client {
-        /// Gets the bucket.
+        /// Get Amazon S3 Bucket Data
+        ///
+        /// Returns the Amazon S3 bucket with the given ID: its name and its AWS region.
         ///
         /// The document's operationId: `bucketById`.
         ///
         /// `GET /api/v1/cloudInfrastructure/buckets/{bucketId}`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/schemas_buckets.html>
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/get_buckets.html>
         pub fn get_bucket(&self, bucket_id: ::veeam_runtime::Uuid) -> GetBucket<'_> {
             GetBucket {
                 client: self,
@@ -2710,9 +2792,14 @@ pub mod requests {
     }
     rt::request_builder!(GetCurrentLicenseAgreementAccepted {});
     impl super::Client {
-        /// Gets the date time settings.
+        /// Get Time Zone Settings
+        ///
+        /// Returns the time zone of the backup appliance, by which reports and schedules run (UTC unless changed), and whether it was set by hand.
         ///
         /// `GET /api/v1/settings/dateTime`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbaws/guide/time_zone_settings.html>
         pub fn get_date_time_settings(&self) -> GetDateTimeSettings<'_> {
             GetDateTimeSettings {
                 client: self,
@@ -2745,9 +2832,14 @@ pub mod requests {
     }
     rt::request_builder!(GetDateTimeSettings {});
     impl super::Client {
-        /// Gets the default date time settings.
+        /// Get Default Time Zone Settings
+        ///
+        /// Returns the default time zone settings of the backup appliance (UTC), without applying them.
         ///
         /// `GET /api/v1/settings/dateTime/getDefault`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbaws/guide/time_zone_settings.html>
         pub fn get_default_date_time_settings(&self) -> GetDefaultDateTimeSettings<'_> {
             GetDefaultDateTimeSettings {
                 client: self,
@@ -2951,9 +3043,14 @@ pub mod requests {
     }
     rt::request_builder!(GetPolicyCost { policy_id });
     impl super::Client {
-        /// Gets the product id.
+        /// Get Product and Support IDs
+        ///
+        /// Returns the product's AWS ID and the support ID to quote to Veeam Customer Support.
         ///
         /// `GET /api/v1/system/version/productId`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbaws/guide/logs.html>
         pub fn get_product_id(&self) -> GetProductId<'_> {
             GetProductId { client: self }
         }
@@ -2984,9 +3081,14 @@ pub mod requests {
     }
     rt::request_builder!(GetProductId {});
     impl super::Client {
-        /// Gets the product version.
+        /// Get Product Version
+        ///
+        /// Returns the version of Veeam Backup for AWS installed on the appliance, with its About text.
         ///
         /// `GET /api/v1/system/version`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbaws/guide/logs.html>
         pub fn get_product_version(&self) -> GetProductVersion<'_> {
             GetProductVersion { client: self }
         }
@@ -3017,9 +3119,14 @@ pub mod requests {
     }
     rt::request_builder!(GetProductVersion {});
     impl super::Client {
-        /// Gets the region by id.
+        /// Get AWS Region Data
+        ///
+        /// Returns the AWS region with the given ID: its name.
         ///
         /// `GET /api/v1/cloudInfrastructure/regions/{regionId}`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbaws/9/rest/1.7-rev0/tag/SectionOverview>
         pub fn get_region_by_id(
             &self,
             region_id: ::veeam_runtime::Uuid,
@@ -3058,9 +3165,14 @@ pub mod requests {
     }
     rt::request_builder!(GetRegionById { region_id });
     impl super::Client {
-        /// Gets the region settings.
+        /// Get Worker Configuration Data
+        ///
+        /// Returns the worker instance network settings of the AWS region with the given ID.
         ///
         /// `GET /api/v1/settings/regions/{regionId}`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbaws/guide/worker_settings.html>
         pub fn get_region_settings(
             &self,
             region_id: ::veeam_runtime::Uuid,
@@ -3370,9 +3482,14 @@ pub mod requests {
     }
     rt::request_builder!(GetStandardAccount { standard_account_id });
     impl super::Client {
-        /// Gets the summary.
+        /// Get Overview Statistics
+        ///
+        /// Returns the counts the Overview dashboard shows (alarms, EC2 instances, protected instances, backup policies, repositories), each with its trend.
         ///
         /// `GET /api/v1/statistics/summary`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbaws/guide/dashboard.html>
         pub fn get_summary(&self) -> GetSummary<'_> {
             GetSummary { client: self }
         }
@@ -3460,9 +3577,14 @@ pub mod requests {
         }
     }
     impl super::Client {
-        /// Gets the system logs.
+        /// Export Logs
+        ///
+        /// Downloads the appliance's logs for Veeam Customer Support, of the kind `export_logs_type` names, for the last `days` days or between two UTC times.
         ///
         /// `GET /api/v1/system/logs`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbaws/guide/logs.html>
         pub fn get_system_logs(&self) -> GetSystemLogs<'_> {
             GetSystemLogs {
                 client: self,
@@ -3561,11 +3683,16 @@ pub mod requests {
         GetSystemLogs { export_logs_type, days, from_date_utc, to_date_utc }
     );
     impl super::Client {
-        /// Gets the tag.
+        /// Get AWS Tag Data
+        ///
+        /// Returns the AWS tag with the given ID: its key and value.
         ///
         /// The document's operationId: `tag`.
         ///
         /// `GET /api/v1/cloudInfrastructure/tags/{tagId}`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/get_tags.html>
         pub fn get_tag(&self, tag_id: ::veeam_runtime::Uuid) -> GetTag<'_> {
             GetTag { client: self, tag_id }
         }
@@ -3647,11 +3774,16 @@ pub mod requests {
     }
     rt::request_builder!(GetUser { user_id });
     impl super::Client {
-        /// Gets the user status.
+        /// Get Appliance Configuration Overview
+        ///
+        /// Returns how many Amazon connections, repositories, backup policies and worker locations are configured on the appliance.
         ///
         /// The document's operationId: `userStatus`.
         ///
         /// `GET /api/v1/userStatus`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbaws/9/rest/1.7-rev0/tag/SectionOverview>
         pub fn get_user_status(&self) -> GetUserStatus<'_> {
             GetUserStatus { client: self }
         }
@@ -3682,11 +3814,17 @@ pub mod requests {
     }
     rt::request_builder!(GetUserStatus {});
     impl super::Client {
-        /// Gets the virtual machine.
+        /// Get EC2 Instance Data
+        ///
+        /// Returns the EC2 instance with the given ID: its name, AWS ID, protection status, backup destinations and region, and whether it was deleted from AWS.
         ///
         /// The document's operationId: `virtualMachineById`.
         ///
         /// `GET /api/v1/virtualMachines/{virtualMachineId}`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbaws/guide/aws_resources.html>
+        /// - <https://helpcenter.veeam.com/docs/vbaws/guide/backups_view_ec2.html>
         pub fn get_virtual_machine(
             &self,
             virtual_machine_id: ::veeam_runtime::Uuid,
@@ -3725,11 +3863,16 @@ pub mod requests {
     }
     rt::request_builder!(GetVirtualMachine { virtual_machine_id });
     impl super::Client {
-        /// Gets the vm restore point.
+        /// Get Restore Point Data
+        ///
+        /// Returns the restore point with the given ID: its kind, time, size, volumes, region and Availability Zone.
         ///
         /// The document's operationId: `restorePointsGetOneById`.
         ///
         /// `GET /api/v1/vmRestorePoints/{vmRestorePointId}`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbaws/guide/backups_view_ec2.html>
         pub fn get_vm_restore_point(
             &self,
             vm_restore_point_id: ::veeam_runtime::Uuid,
@@ -3768,11 +3911,16 @@ pub mod requests {
     }
     rt::request_builder!(GetVmRestorePoint { vm_restore_point_id });
     impl super::Client {
-        /// Gets the vm restore point default network settings.
+        /// Get Default Network Settings of Restore Point
+        ///
+        /// Returns the network settings (VPC, subnet, security group) the EC2 instance of the restore point with the given ID had, the default for a restore to another location.
         ///
         /// The document's operationId: `vmRestorePointsGetDefaultNetworkSettings`.
         ///
         /// `GET /api/v1/vmRestorePoints/{vmRestorePointId}/defaultNetworkSettings`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbaws/guide/restore_entire_perform.html>
         pub fn get_vm_restore_point_default_network_settings(
             &self,
             vm_restore_point_id: ::veeam_runtime::Uuid,
@@ -4061,11 +4209,16 @@ pub mod requests {
         }
     }
     impl super::Client {
-        /// Lists amazon connection availability zones.
+        /// Get Collection of Availability Zones
+        ///
+        /// Returns the Availability Zones of the AWS region the Amazon connection with the given ID reaches.
         ///
         /// The document's operationId: `browseAvailabilityZones`.
         ///
         /// `GET /api/v1/amazonConnections/{amazonConnectionId}/availabilityZones`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbaws/9/rest/1.7-rev0/tag/SectionOverview>
         pub fn list_amazon_connection_availability_zones(
             &self,
             amazon_connection_id: ::veeam_runtime::Uuid,
@@ -4147,11 +4300,17 @@ pub mod requests {
     }
     rt::request_builder!(ListAmazonConnections {});
     impl super::Client {
-        /// Lists amazon instance types.
+        /// Get EC2 Instance Types of AWS Region
+        ///
+        /// Returns the EC2 instance types available in the AWS region with the given ID, paged; `is_arm64` and `virtualization_types` narrow the list (for example, to choose worker instances).
         ///
         /// The document's operationId: `getInstancesTypesByRegion`.
         ///
         /// `GET /api/v1/cloudInfrastructure/regions/{regionId}/instancesTypes`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbaws/9/rest/1.7-rev0/tag/SectionOverview>
+        /// - <https://helpcenter.veeam.com/docs/vbaws/guide/workers.html>
         pub fn list_amazon_instance_types(
             &self,
             region_id: ::veeam_runtime::Uuid,
@@ -4686,11 +4845,16 @@ pub mod requests {
         }
     }
     impl super::Client {
-        /// Lists cloud networks.
+        /// Get Collection of VPCs
+        ///
+        /// Returns the Amazon VPCs reachable through the Amazon connection with the given ID, paged.
         ///
         /// The document's operationId: `browseCloudNetworks`.
         ///
         /// `GET /api/v1/amazonConnections/{amazonConnectionId}/cloudNetworks`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbaws/9/rest/1.7-rev0/tag/SectionOverview>
         pub fn list_cloud_networks(
             &self,
             amazon_connection_id: ::veeam_runtime::Uuid,
@@ -4789,11 +4953,16 @@ pub mod requests {
         }
     }
     impl super::Client {
-        /// Lists cloud security groups.
+        /// Get Collection of Security Groups
+        ///
+        /// Returns the security groups reachable through the Amazon connection with the given ID, paged; `cloud_network_id` keeps those of one VPC.
         ///
         /// The document's operationId: `browseCloudSecurityGroups`.
         ///
         /// `GET /api/v1/amazonConnections/{amazonConnectionId}/cloudSecurityGroups`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbaws/9/rest/1.7-rev0/tag/SectionOverview>
         pub fn list_cloud_security_groups(
             &self,
             amazon_connection_id: ::veeam_runtime::Uuid,
@@ -5688,11 +5857,17 @@ pub mod requests {
         }
     }
     impl super::Client {
-        /// Lists policy selected items.
+        /// Get AWS Resources Selected for Backup Policy
+        ///
+        /// Returns the AWS resources (EC2 instances and tags) selected for the backup policy with the given ID, filtered, sorted and paged; the counterpart of `list_policy_excluded_items`.
         ///
         /// The document's operationId: `policiesGetSelectedItemsById`.
         ///
         /// `GET /api/v1/policies/{policyId}/selectedItems`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/get_policy_excluded_items.html>
+        /// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/policies.html>
         pub fn list_policy_selected_items(
             &self,
             policy_id: ::veeam_runtime::Uuid,
@@ -5944,11 +6119,17 @@ pub mod requests {
         }
     }
     impl super::Client {
-        /// Lists region settings.
+        /// Get Collection of Worker Configurations
+        ///
+        /// Returns the network settings configured for worker instances per AWS region (VPC, subnet, security group), paged. Worker instances are launched for the duration of a backup, restore or retention task; a region without settings uses its default network.
         ///
         /// The document's operationId: `getAllRegionSettings`.
         ///
         /// `GET /api/v1/settings/regions`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbaws/guide/worker_settings.html>
+        /// - <https://helpcenter.veeam.com/docs/vbaws/guide/workers.html>
         pub fn list_region_settings(&self) -> ListRegionSettings<'_> {
             ListRegionSettings {
                 client: self,
@@ -6040,11 +6221,16 @@ pub mod requests {
         }
     }
     impl super::Client {
-        /// Lists region zones.
+        /// Get Availability Zones of AWS Region
+        ///
+        /// Returns the Availability Zones of the AWS region with the given ID, filtered by name, sorted and paged.
         ///
         /// The document's operationId: `getInnerRegions`.
         ///
         /// `GET /api/v1/cloudInfrastructure/regions/{regionId}/zones`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbaws/9/rest/1.7-rev0/tag/SectionOverview>
         pub fn list_region_zones(
             &self,
             region_id: ::veeam_runtime::Uuid,
@@ -6164,11 +6350,16 @@ pub mod requests {
         }
     }
     impl super::Client {
-        /// Lists regions.
+        /// Get Collection of AWS Regions
+        ///
+        /// Returns the AWS regions Veeam Backup for AWS can work in, filtered by name, sorted and paged.
         ///
         /// The document's operationId: `getAllRegions`.
         ///
         /// `GET /api/v1/cloudInfrastructure/regions`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbaws/9/rest/1.7-rev0/tag/SectionOverview>
         pub fn list_regions(&self) -> ListRegions<'_> {
             ListRegions {
                 client: self,
@@ -7082,11 +7273,16 @@ pub mod requests {
         }
     }
     impl super::Client {
-        /// Lists time zones.
+        /// Get Collection of Time Zones
+        ///
+        /// Returns the time zones the backup appliance can be set to.
         ///
         /// The document's operationId: `getTimeZones`.
         ///
         /// `GET /api/v1/settings/dateTime/timeZones`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbaws/guide/time_zone_settings.html>
         pub fn list_time_zones(&self) -> ListTimeZones<'_> {
             ListTimeZones { client: self }
         }
@@ -7237,11 +7433,16 @@ pub mod requests {
         }
     }
     impl super::Client {
-        /// Lists virtual machines.
+        /// Get Collection of EC2 Instances
+        ///
+        /// Returns the EC2 instances in the AWS regions of the backup policies, with their protection status and backup destinations, filtered, sorted and paged.
         ///
         /// The document's operationId: `virtualMachines`.
         ///
         /// `GET /api/v1/virtualMachines`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbaws/guide/aws_resources.html>
         pub fn list_virtual_machines(&self) -> ListVirtualMachines<'_> {
             ListVirtualMachines {
                 client: self,
@@ -7398,11 +7599,16 @@ pub mod requests {
         }
     }
     impl super::Client {
-        /// Lists vm restore points.
+        /// Get Collection of Restore Points
+        ///
+        /// Returns the restore points of EC2 instances (snapshots, replicas and backups), sorted and paged; `virtual_machine_id` keeps those of one instance.
         ///
         /// The document's operationId: `restorePointsGetAll`.
         ///
         /// `GET /api/v1/vmRestorePoints`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbaws/guide/backups_view_ec2.html>
         pub fn list_vm_restore_points(&self) -> ListVmRestorePoints<'_> {
             ListVmRestorePoints {
                 client: self,
@@ -7515,7 +7721,7 @@ pub mod requests {
         }
     }
     impl super::Client {
-        /// The problem page `access denied`: an HTML description of the error.
+        /// The problem page `access denied`: the HTML page an error answer's `type` names.
         ///
         /// The document's operationId: `accessDenied`.
         ///
@@ -7566,7 +7772,7 @@ pub mod requests {
     }
     rt::request_builder!(ProblemAccessDenied {});
     impl super::Client {
-        /// The problem page `ambiguous api version`: an HTML description of the error.
+        /// The problem page `ambiguous api version`: the HTML page an error answer's `type` names.
         ///
         /// The document's operationId: `ambiguousApiVersion`.
         ///
@@ -7617,7 +7823,7 @@ pub mod requests {
     }
     rt::request_builder!(ProblemAmbiguousApiVersion {});
     impl super::Client {
-        /// The problem page `api version unspecified`: an HTML description of the error.
+        /// The problem page `api version unspecified`: the HTML page an error answer's `type` names.
         ///
         /// The document's operationId: `apiVersionUnspecified`.
         ///
@@ -7670,7 +7876,7 @@ pub mod requests {
     }
     rt::request_builder!(ProblemApiVersionUnspecified {});
     impl super::Client {
-        /// The problem page `expired access token`: an HTML description of the error.
+        /// The problem page `expired access token`: the HTML page an error answer's `type` names.
         ///
         /// The document's operationId: `expiredAccessToken`.
         ///
@@ -7721,7 +7927,7 @@ pub mod requests {
     }
     rt::request_builder!(ProblemExpiredAccessToken {});
     impl super::Client {
-        /// The problem page `failed to remove user policy`: an HTML description of the error.
+        /// The problem page `failed to remove user policy`: the HTML page an error answer's `type` names.
         ///
         /// The document's operationId: `failedToRemoveUserPolicy`.
         ///
@@ -7774,7 +7980,7 @@ pub mod requests {
     }
     rt::request_builder!(ProblemFailedToRemoveUserPolicy {});
     impl super::Client {
-        /// The problem page `invalid access token`: an HTML description of the error.
+        /// The problem page `invalid access token`: the HTML page an error answer's `type` names.
         ///
         /// The document's operationId: `invalidAccessToken`.
         ///
@@ -7825,7 +8031,7 @@ pub mod requests {
     }
     rt::request_builder!(ProblemInvalidAccessToken {});
     impl super::Client {
-        /// The problem page `invalid api version`: an HTML description of the error.
+        /// The problem page `invalid api version`: the HTML page an error answer's `type` names.
         ///
         /// The document's operationId: `invalidApiVersion`.
         ///
@@ -7876,7 +8082,7 @@ pub mod requests {
     }
     rt::request_builder!(ProblemInvalidApiVersion {});
     impl super::Client {
-        /// The problem page `license agreements is not accepted`: an HTML description of the error.
+        /// The problem page `license agreements is not accepted`: the HTML page an error answer's `type` names.
         ///
         /// The document's operationId: `licenseAgreementsIsNotAccepted`.
         ///
@@ -7929,7 +8135,7 @@ pub mod requests {
     }
     rt::request_builder!(ProblemLicenseAgreementsIsNotAccepted {});
     impl super::Client {
-        /// The problem page `no access token`: an HTML description of the error.
+        /// The problem page `no access token`: the HTML page an error answer's `type` names.
         ///
         /// The document's operationId: `noAccessToken`.
         ///
@@ -7980,7 +8186,7 @@ pub mod requests {
     }
     rt::request_builder!(ProblemNoAccessToken {});
     impl super::Client {
-        /// The problem page `not implemented`: an HTML description of the error.
+        /// The problem page `not implemented`: the HTML page an error answer's `type` names.
         ///
         /// The document's operationId: `actionNotImplemented`.
         ///
@@ -8031,7 +8237,7 @@ pub mod requests {
     }
     rt::request_builder!(ProblemNotImplemented {});
     impl super::Client {
-        /// The problem page `policy already started`: an HTML description of the error.
+        /// The problem page `policy already started`: the HTML page an error answer's `type` names.
         ///
         /// The document's operationId: `policyAlreadyStarted`.
         ///
@@ -8082,7 +8288,7 @@ pub mod requests {
     }
     rt::request_builder!(ProblemPolicyAlreadyStarted {});
     impl super::Client {
-        /// The problem page `repository used by policy`: an HTML description of the error.
+        /// The problem page `repository used by policy`: the HTML page an error answer's `type` names.
         ///
         /// The document's operationId: `repositoryUsedByPolicy`.
         ///
@@ -8135,7 +8341,7 @@ pub mod requests {
     }
     rt::request_builder!(ProblemRepositoryUsedByPolicy {});
     impl super::Client {
-        /// The problem page `resource not found`: an HTML description of the error.
+        /// The problem page `resource not found`: the HTML page an error answer's `type` names.
         ///
         /// The document's operationId: `resourceNotFound`.
         ///
@@ -8186,7 +8392,7 @@ pub mod requests {
     }
     rt::request_builder!(ProblemResourceNotFound {});
     impl super::Client {
-        /// The problem page `service unavailable`: an HTML description of the error.
+        /// The problem page `service unavailable`: the HTML page an error answer's `type` names.
         ///
         /// The document's operationId: `serviceUnavailable`.
         ///
@@ -8237,7 +8443,7 @@ pub mod requests {
     }
     rt::request_builder!(ProblemServiceUnavailable {});
     impl super::Client {
-        /// The problem page `unknown error`: an HTML description of the error.
+        /// The problem page `unknown error`: the HTML page an error answer's `type` names.
         ///
         /// The document's operationId: `unknownError`.
         ///
@@ -8288,7 +8494,7 @@ pub mod requests {
     }
     rt::request_builder!(ProblemUnknownError {});
     impl super::Client {
-        /// The problem page `unsupported api version`: an HTML description of the error.
+        /// The problem page `unsupported api version`: the HTML page an error answer's `type` names.
         ///
         /// The document's operationId: `unsupportedApiVersion`.
         ///
@@ -8341,7 +8547,7 @@ pub mod requests {
     }
     rt::request_builder!(ProblemUnsupportedApiVersion {});
     impl super::Client {
-        /// The problem page `validation error`: an HTML description of the error.
+        /// The problem page `validation error`: the HTML page an error answer's `type` names.
         ///
         /// The document's operationId: `validationError`.
         ///
@@ -8672,9 +8878,15 @@ pub mod requests {
     }
     rt::request_builder!(ResolveLicenseNotifications { body });
     impl super::Client {
-        /// Restores the disk.
+        /// Perform EC2 Volume Restore
+        ///
+        /// Restores chosen EBS volumes from the restore point with the given ID as standalone volumes, to the original place or another (202); the answer holds the ID of the restore session, to wait for with `wait_for_task_id`. Check first with `validate_restore_disk`.
         ///
         /// `POST /api/v1/vmRestorePoints/{vmRestorePointId}/restoreDisk`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbaws/guide/restore_volume_perform.html>
+        /// - <https://helpcenter.veeam.com/docs/vbaws/guide/restore_hiw_volume.html>
         pub fn restore_disk(
             &self,
             vm_restore_point_id: ::veeam_runtime::Uuid,
@@ -8719,9 +8931,15 @@ pub mod requests {
     }
     rt::request_builder!(RestoreDisk { vm_restore_point_id, body });
     impl super::Client {
-        /// Restores the vm.
+        /// Perform Entire EC2 Instance Restore
+        ///
+        /// Restores the whole EC2 instance from the restore point with the given ID, to its original place or another (`to_alternative`), with an IAM role or access keys, and starts it if asked (202); the answer holds the ID of the restore session, to wait for with `wait_for_task_id`. Check first with `validate_restore_vm`.
         ///
         /// `POST /api/v1/vmRestorePoints/{vmRestorePointId}/restoreVm`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbaws/guide/restore_entire_perform.html>
+        /// - <https://helpcenter.veeam.com/docs/vbaws/guide/ec2_restore_ui.html>
         pub fn restore_vm(
             &self,
             vm_restore_point_id: ::veeam_runtime::Uuid,
@@ -8812,9 +9030,14 @@ pub mod requests {
     }
     rt::request_builder!(SendTestMessage { body });
     impl super::Client {
-        /// Sets the default date time settings.
+        /// Reset Time Zone
+        ///
+        /// Sets the backup appliance back to its default time zone (UTC) and returns the settings.
         ///
         /// `POST /api/v1/settings/dateTime/setDefault`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbaws/guide/time_zone_settings.html>
         pub fn set_default_date_time_settings(&self) -> SetDefaultDateTimeSettings<'_> {
             SetDefaultDateTimeSettings {
                 client: self,
@@ -8895,9 +9118,15 @@ pub mod requests {
     }
     rt::request_builder!(SetPolicyPriorities { body });
     impl super::Client {
-        /// Starts the flr.
+        /// Start File-Level Recovery
+        ///
+        /// Starts file-level recovery from the restore point with the given ID (202): a worker instance mounts the instance's volumes and the answer holds the session ID and the address of the file-level recovery browser, where files and folders are chosen and downloaded.
         ///
         /// `POST /api/v1/vmRestorePoints/{vmRestorePointId}/restoreFile`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbaws/guide/restore_item_perform.html>
+        /// - <https://helpcenter.veeam.com/docs/vbaws/guide/restore_hiw_file_level.html>
         pub fn start_flr(
             &self,
             vm_restore_point_id: ::veeam_runtime::Uuid,
@@ -9078,9 +9307,14 @@ pub mod requests {
     }
     rt::request_builder!(StopSession { session_id });
     impl super::Client {
-        /// Takes the snapshot.
+        /// Create EC2 Instance Snapshot Manually
+        ///
+        /// Takes a cloud-native snapshot of the EC2 instance with the given ID by hand, with an IAM role of the instance's account, optionally copied to another AWS region or account (202); the answer holds the ID of the session, to wait for with `wait_for_task_id`. Manual snapshots are outside the snapshot chain and its retention.
         ///
         /// `POST /api/v1/virtualMachines/{virtualMachineId}/takeSnapshot`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbaws/guide/snapshot_manual.html>
         pub fn take_snapshot(
             &self,
             virtual_machine_id: ::veeam_runtime::Uuid,
@@ -9124,9 +9358,14 @@ pub mod requests {
     }
     rt::request_builder!(TakeSnapshot { virtual_machine_id, body });
     impl super::Client {
-        /// Tests.
+        /// Appliance Connection Test
+        ///
+        /// Checks that the appliance answers and the access token is accepted; the answer is empty.
         ///
         /// `POST /api/v1/test`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/references/vbaws/9/rest/1.7-rev0/tag/SectionOverview>
         pub fn test(&self) -> Test<'_> {
             Test { client: self }
         }
@@ -9203,11 +9442,16 @@ pub mod requests {
     }
     rt::request_builder!(UpdateAmazonAccount { amazon_account_id, body });
     impl super::Client {
-        /// Updates the date time settings.
+        /// Change Time Zone
+        ///
+        /// Sets the time zone of the backup appliance (one of `list_time_zones`). Better not changed while a data protection or restore session runs.
         ///
         /// The document's operationId: `setDateTimeSettings`.
         ///
         /// `POST /api/v1/settings/dateTime`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbaws/guide/time_zone_settings.html>
         pub fn update_date_time_settings(
             &self,
             body: models::DateTimeSettings,
@@ -9345,9 +9589,14 @@ pub mod requests {
     }
     rt::request_builder!(UpdatePolicy { policy_id, body });
     impl super::Client {
-        /// Updates the region settings.
+        /// Modify Worker Configuration
+        ///
+        /// Changes the worker instance network settings of the AWS region with the given ID.
         ///
         /// `PUT /api/v1/settings/regions/{regionId}`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbaws/guide/worker_settings.html>
         pub fn update_region_settings(
             &self,
             region_id: ::veeam_runtime::Uuid,
@@ -9968,9 +10217,14 @@ pub mod requests {
     }
     rt::request_builder!(ValidatePolicy { body });
     impl super::Client {
-        /// Validates the restore disk.
+        /// Validate EC2 Volume Restore Settings
+        ///
+        /// Checks the settings of a volume restore from the restore point with the given ID (the body of `restore_disk`) and returns what is wrong, as validation messages.
         ///
         /// `POST /api/v1/vmRestorePoints/{vmRestorePointId}/validateRestoreDisk`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbaws/guide/restore_volume_perform.html>
         pub fn validate_restore_disk(
             &self,
             vm_restore_point_id: ::veeam_runtime::Uuid,
@@ -10016,9 +10270,14 @@ pub mod requests {
     }
     rt::request_builder!(ValidateRestoreDisk { vm_restore_point_id, body });
     impl super::Client {
-        /// Validates the restore vm.
+        /// Validate EC2 Instance Restore Settings
+        ///
+        /// Checks the settings of an instance restore from the restore point with the given ID (the body of `restore_vm`) and returns what is wrong, as validation messages.
         ///
         /// `POST /api/v1/vmRestorePoints/{vmRestorePointId}/validateRestoreVm`
+        ///
+        /// Reference:
+        /// - <https://helpcenter.veeam.com/docs/vbaws/guide/restore_entire_perform.html>
         pub fn validate_restore_vm(
             &self,
             vm_restore_point_id: ::veeam_runtime::Uuid,
