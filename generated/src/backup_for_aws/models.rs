@@ -3,39 +3,42 @@
 
 //! Data types of the Veeam Backup for AWS REST API.
 /// The `AmazonAccount` schema.
+///
+/// Reference:
+/// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/schemas_iam_roles.html>
 #[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AmazonAccount {
-    /// `id`.
+    /// System ID of the IAM role.
     pub id: ::veeam_runtime::Uuid,
-    /// `name`.
+    /// Name of the IAM role in Veeam Backup for AWS.
     pub name: String,
-    /// `description`.
+    /// Description of the IAM role.
     pub description: String,
-    /// `awsid`.
+    /// AWS ID of the account the IAM role was created in.
     pub awsid: String,
-    /// `regionType`.
+    /// Region type of the AWS account: global, emulator, government or China.
     #[serde(
         rename = "regionType",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub region_type: Option<RegionTypes>,
-    /// `accessKeys`.
+    /// Details of a role added by creating a new IAM role from access keys.
     #[serde(
         rename = "accessKeys",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub access_keys: Option<AmazonAccountAccessKeys>,
-    /// `IAMRole`.
+    /// Details of a role added from the current AWS account.
     #[serde(rename = "IAMRole", skip_serializing_if = "::std::option::Option::is_none")]
     pub iam_role: Option<AmazonAccountIamRole>,
-    /// `IAMRoleFromAnotherAccount`.
+    /// Details of a role added from another AWS account.
     #[serde(
         rename = "IAMRoleFromAnotherAccount",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub iam_role_from_another_account: Option<AmazonAccountIamRoleFromAnotherAccount>,
-    /// `_links`.
+    /// Links of the IAM role (itself, update, delete).
     #[serde(rename = "_links", skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
@@ -55,25 +58,25 @@ impl AmazonAccount {
             links: None,
         }
     }
-    /// Sets [`region_type`](Self::region_type).
+    /// Sets [`region_type`](Self::region_type): region type of the AWS account: global, emulator, government or China.
     #[must_use]
     pub fn with_region_type(mut self, region_type: RegionTypes) -> Self {
         self.region_type = Some(region_type);
         self
     }
-    /// Sets [`access_keys`](Self::access_keys).
+    /// Sets [`access_keys`](Self::access_keys): details of a role added by creating a new IAM role from access keys.
     #[must_use]
     pub fn with_access_keys(mut self, access_keys: AmazonAccountAccessKeys) -> Self {
         self.access_keys = Some(access_keys);
         self
     }
-    /// Sets [`iam_role`](Self::iam_role).
+    /// Sets [`iam_role`](Self::iam_role): details of a role added from the current AWS account.
     #[must_use]
     pub fn with_iam_role(mut self, iam_role: AmazonAccountIamRole) -> Self {
         self.iam_role = Some(iam_role);
         self
     }
-    /// Sets [`iam_role_from_another_account`](Self::iam_role_from_another_account).
+    /// Sets [`iam_role_from_another_account`](Self::iam_role_from_another_account): details of a role added from another AWS account.
     #[must_use]
     pub fn with_iam_role_from_another_account(
         mut self,
@@ -82,7 +85,7 @@ impl AmazonAccount {
         self.iam_role_from_another_account = Some(iam_role_from_another_account);
         self
     }
-    /// Sets [`links`](Self::links).
+    /// Sets [`links`](Self::links): links of the IAM role (itself, update, delete).
     #[must_use]
     pub fn with_links(mut self, links: Vec<Link>) -> Self {
         self.links = Some(links);
@@ -91,13 +94,13 @@ impl AmazonAccount {
 }
 /// The required fields of [`AmazonAccount`], each named, for [`AmazonAccount::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
 pub struct AmazonAccountRequired {
-    /// `id`.
+    /// System ID of the IAM role.
     pub id: ::veeam_runtime::Uuid,
-    /// `name`.
+    /// Name of the IAM role in Veeam Backup for AWS.
     pub name: String,
-    /// `description`.
+    /// Description of the IAM role.
     pub description: String,
-    /// `awsid`.
+    /// AWS ID of the account the IAM role was created in.
     pub awsid: String,
 }
 impl From<AmazonAccountRequired> for AmazonAccount {
@@ -106,13 +109,16 @@ impl From<AmazonAccountRequired> for AmazonAccount {
     }
 }
 /// The `AmazonAccountAccessKeys` schema.
+///
+/// Reference:
+/// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/schemas_iam_roles.html>
 #[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AmazonAccountAccessKeys {
-    /// `accessKey`.
+    /// Access key AWS generated for the account.
     #[serde(rename = "accessKey")]
     pub access_key: String,
-    /// `defaultRegion`.
+    /// Default region type of the AWS account.
     #[serde(
         rename = "defaultRegion",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -127,7 +133,7 @@ impl AmazonAccountAccessKeys {
             default_region: None,
         }
     }
-    /// Sets [`default_region`](Self::default_region).
+    /// Sets [`default_region`](Self::default_region): default region type of the AWS account.
     #[must_use]
     pub fn with_default_region(mut self, default_region: RegionTypes) -> Self {
         self.default_region = Some(default_region);
@@ -239,24 +245,27 @@ impl ::std::fmt::Debug for AmazonAccountAccessKeysUpdateSpec {
     }
 }
 /// The `AmazonAccountCreateSpec` schema.
+///
+/// Reference:
+/// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/add_iam_role.html>
 #[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AmazonAccountCreateSpec {
-    /// `name`.
+    /// Name of the IAM role in Veeam Backup for AWS.
     pub name: String,
-    /// `description`.
+    /// Description of the IAM role.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: Option<String>,
-    /// `accessKeys`.
+    /// Set to create a new IAM role from an account's access keys.
     #[serde(
         rename = "accessKeys",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub access_keys: Option<AmazonAccountAccessKeysCreateSpec>,
-    /// `IAMRole`.
+    /// Set to add a role of the current AWS account.
     #[serde(rename = "IAMRole", skip_serializing_if = "::std::option::Option::is_none")]
     pub iam_role: Option<AmazonAccountIamRoleCreateSpec>,
-    /// `IAMRoleFromAnotherAccount`.
+    /// Set to add a role of another AWS account.
     #[serde(
         rename = "IAMRoleFromAnotherAccount",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -276,7 +285,7 @@ impl AmazonAccountCreateSpec {
             iam_role_from_another_account: None,
         }
     }
-    /// Sets [`description`](Self::description).
+    /// Sets [`description`](Self::description): description of the IAM role.
     #[must_use]
     pub fn with_description(
         mut self,
@@ -285,7 +294,7 @@ impl AmazonAccountCreateSpec {
         self.description = Some(::std::convert::Into::into(description));
         self
     }
-    /// Sets [`access_keys`](Self::access_keys).
+    /// Sets [`access_keys`](Self::access_keys): set to create a new IAM role from an account's access keys.
     #[must_use]
     pub fn with_access_keys(
         mut self,
@@ -294,13 +303,13 @@ impl AmazonAccountCreateSpec {
         self.access_keys = Some(access_keys);
         self
     }
-    /// Sets [`iam_role`](Self::iam_role).
+    /// Sets [`iam_role`](Self::iam_role): set to add a role of the current AWS account.
     #[must_use]
     pub fn with_iam_role(mut self, iam_role: AmazonAccountIamRoleCreateSpec) -> Self {
         self.iam_role = Some(iam_role);
         self
     }
-    /// Sets [`iam_role_from_another_account`](Self::iam_role_from_another_account).
+    /// Sets [`iam_role_from_another_account`](Self::iam_role_from_another_account): set to add a role of another AWS account.
     #[must_use]
     pub fn with_iam_role_from_another_account(
         mut self,
@@ -311,19 +320,22 @@ impl AmazonAccountCreateSpec {
     }
 }
 /// The `AmazonAccountIAMRole` schema.
+///
+/// Reference:
+/// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/schemas_iam_roles.html>
 #[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AmazonAccountIamRole {
-    /// `parentAmazonAccountId`.
+    /// System ID of the initial AWS account.
     #[serde(
         rename = "parentAmazonAccountId",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub parent_amazon_account_id: Option<::veeam_runtime::Uuid>,
-    /// `roleName`.
+    /// Name of the IAM role in AWS.
     #[serde(rename = "roleName")]
     pub role_name: String,
-    /// `isDefault`.
+    /// Whether this is the Default Backup Restore role.
     #[serde(rename = "isDefault")]
     #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub is_default: bool,
@@ -337,7 +349,7 @@ impl AmazonAccountIamRole {
             is_default: required.is_default,
         }
     }
-    /// Sets [`parent_amazon_account_id`](Self::parent_amazon_account_id).
+    /// Sets [`parent_amazon_account_id`](Self::parent_amazon_account_id): system ID of the initial AWS account.
     #[must_use]
     pub fn with_parent_amazon_account_id(
         mut self,
@@ -349,9 +361,9 @@ impl AmazonAccountIamRole {
 }
 /// The required fields of [`AmazonAccountIamRole`], each named, for [`AmazonAccountIamRole::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
 pub struct AmazonAccountIamRoleRequired {
-    /// `roleName`.
+    /// Name of the IAM role in AWS.
     pub role_name: String,
-    /// `isDefault`.
+    /// Whether this is the Default Backup Restore role.
     pub is_default: bool,
 }
 impl From<AmazonAccountIamRoleRequired> for AmazonAccountIamRole {
@@ -548,24 +560,27 @@ impl AmazonAccountNameValidationSpec {
     }
 }
 /// The `AmazonAccountUpdateSpec` schema.
+///
+/// Reference:
+/// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/modify_iam_role.html>
 #[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AmazonAccountUpdateSpec {
-    /// `name`.
+    /// Name of the IAM role in Veeam Backup for AWS.
     pub name: String,
-    /// `description`.
+    /// Description of the IAM role; left out, it becomes null.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: Option<String>,
-    /// `accessKeys`.
+    /// New details of a role added from access keys.
     #[serde(
         rename = "accessKeys",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub access_keys: Option<AmazonAccountAccessKeysUpdateSpec>,
-    /// `IAMRole`.
+    /// New details of a role of the current AWS account.
     #[serde(rename = "IAMRole", skip_serializing_if = "::std::option::Option::is_none")]
     pub iam_role: Option<AmazonAccountIamRoleUpdateSpec>,
-    /// `IAMRoleFromAnotherAccount`.
+    /// New details of a role of another AWS account.
     #[serde(
         rename = "IAMRoleFromAnotherAccount",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -585,7 +600,7 @@ impl AmazonAccountUpdateSpec {
             iam_role_from_another_account: None,
         }
     }
-    /// Sets [`description`](Self::description).
+    /// Sets [`description`](Self::description): description of the IAM role; left out, it becomes null.
     #[must_use]
     pub fn with_description(
         mut self,
@@ -594,7 +609,7 @@ impl AmazonAccountUpdateSpec {
         self.description = Some(::std::convert::Into::into(description));
         self
     }
-    /// Sets [`access_keys`](Self::access_keys).
+    /// Sets [`access_keys`](Self::access_keys): new details of a role added from access keys.
     #[must_use]
     pub fn with_access_keys(
         mut self,
@@ -603,13 +618,13 @@ impl AmazonAccountUpdateSpec {
         self.access_keys = Some(access_keys);
         self
     }
-    /// Sets [`iam_role`](Self::iam_role).
+    /// Sets [`iam_role`](Self::iam_role): new details of a role of the current AWS account.
     #[must_use]
     pub fn with_iam_role(mut self, iam_role: AmazonAccountIamRoleUpdateSpec) -> Self {
         self.iam_role = Some(iam_role);
         self
     }
-    /// Sets [`iam_role_from_another_account`](Self::iam_role_from_another_account).
+    /// Sets [`iam_role_from_another_account`](Self::iam_role_from_another_account): new details of a role of another AWS account.
     #[must_use]
     pub fn with_iam_role_from_another_account(
         mut self,
@@ -785,22 +800,25 @@ impl AmazonConnection {
     }
 }
 /// The `AmazonConnectionSpec` schema.
+///
+/// Reference:
+/// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/add_amazon_connection.html>
 #[derive(Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AmazonConnectionSpec {
-    /// `AmazonAccountId`.
+    /// System ID of the IAM role to connect with (or send access keys instead).
     #[serde(
         rename = "AmazonAccountId",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub amazon_account_id: Option<::veeam_runtime::Uuid>,
-    /// `accessKey`.
+    /// Access key of the AWS account to connect with (instead of an IAM role).
     #[serde(
         rename = "accessKey",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub access_key: Option<String>,
-    /// `secretKey`.
+    /// Secret key that goes with `access_key`.
     ///
     /// Sensitive: never shown by `Debug`.
     #[serde(
@@ -808,7 +826,7 @@ pub struct AmazonConnectionSpec {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub secret_key: Option<String>,
-    /// `RegionId`.
+    /// System ID of the AWS region to connect to.
     #[serde(rename = "RegionId")]
     pub region_id: ::veeam_runtime::Uuid,
 }
@@ -822,7 +840,7 @@ impl AmazonConnectionSpec {
             region_id,
         }
     }
-    /// Sets [`amazon_account_id`](Self::amazon_account_id).
+    /// Sets [`amazon_account_id`](Self::amazon_account_id): system ID of the IAM role to connect with (or send access keys instead).
     #[must_use]
     pub fn with_amazon_account_id(
         mut self,
@@ -831,7 +849,7 @@ impl AmazonConnectionSpec {
         self.amazon_account_id = Some(amazon_account_id);
         self
     }
-    /// Sets [`access_key`](Self::access_key).
+    /// Sets [`access_key`](Self::access_key): access key of the AWS account to connect with (instead of an IAM role).
     #[must_use]
     pub fn with_access_key(
         mut self,
@@ -840,7 +858,7 @@ impl AmazonConnectionSpec {
         self.access_key = Some(::std::convert::Into::into(access_key));
         self
     }
-    /// Sets [`secret_key`](Self::secret_key).
+    /// Sets [`secret_key`](Self::secret_key): secret key that goes with `access_key`.
     #[must_use]
     pub fn with_secret_key(
         mut self,
@@ -1150,16 +1168,19 @@ impl BackupSettingsExportModel {
     }
 }
 /// The `Bucket` schema.
+///
+/// Reference:
+/// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/schemas_buckets.html>
 #[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Bucket {
-    /// `id`.
+    /// System ID of the Amazon S3 bucket.
     pub id: ::veeam_runtime::Uuid,
-    /// `name`.
+    /// Name of the bucket.
     pub name: String,
-    /// `location`.
+    /// System ID and name of the AWS region the bucket is in.
     pub location: BucketLocation,
-    /// `_links`.
+    /// Links of the bucket.
     #[serde(rename = "_links", skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
@@ -1174,7 +1195,7 @@ impl Bucket {
             links: None,
         }
     }
-    /// Sets [`links`](Self::links).
+    /// Sets [`links`](Self::links): links of the bucket.
     #[must_use]
     pub fn with_links(mut self, links: Vec<Link>) -> Self {
         self.links = Some(links);
@@ -1183,11 +1204,11 @@ impl Bucket {
 }
 /// The required fields of [`Bucket`], each named, for [`Bucket::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
 pub struct BucketRequired {
-    /// `id`.
+    /// System ID of the Amazon S3 bucket.
     pub id: ::veeam_runtime::Uuid,
-    /// `name`.
+    /// Name of the bucket.
     pub name: String,
-    /// `location`.
+    /// System ID and name of the AWS region the bucket is in.
     pub location: BucketLocation,
 }
 impl From<BucketRequired> for Bucket {
@@ -1196,12 +1217,15 @@ impl From<BucketRequired> for Bucket {
     }
 }
 /// The `BucketFolder` schema.
+///
+/// Reference:
+/// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/schemas_buckets.html>
 #[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct BucketFolder {
-    /// `name`.
+    /// Name of the folder.
     pub name: String,
-    /// `folderId`.
+    /// System ID of the folder.
     #[serde(rename = "folderId")]
     pub folder_id: ::veeam_runtime::Uuid,
 }
@@ -1216,9 +1240,9 @@ impl BucketFolder {
 }
 /// The required fields of [`BucketFolder`], each named, for [`BucketFolder::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
 pub struct BucketFolderRequired {
-    /// `name`.
+    /// Name of the folder.
     pub name: String,
-    /// `folderId`.
+    /// System ID of the folder.
     pub folder_id: ::veeam_runtime::Uuid,
 }
 impl From<BucketFolderRequired> for BucketFolder {
@@ -1541,12 +1565,15 @@ impl From<&str> for BucketsSortColumns {
 }
 ::veeam_runtime::enum_plumbing!(BucketsSortColumns);
 /// The `Certificate` schema.
+///
+/// Reference:
+/// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/get_security_certificate.html>
 #[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Certificate {
     /// certificate thumpbprint
     pub thumbprint: String,
-    /// `serialNumber`.
+    /// Serial number of the certificate.
     #[serde(rename = "serialNumber")]
     pub serial_number: String,
     /// certificate key algorithm
@@ -1563,13 +1590,13 @@ pub struct Certificate {
     /// certificate issuer
     #[serde(rename = "issuedBy")]
     pub issued_by: String,
-    /// `validFrom`.
+    /// When the certificate became valid.
     #[serde(rename = "validFrom")]
     pub valid_from: ::veeam_runtime::DateTime,
-    /// `validBy`.
+    /// When the certificate expires.
     #[serde(rename = "validBy")]
     pub valid_by: ::veeam_runtime::DateTime,
-    /// `automaticallyGenerated`.
+    /// Whether Veeam Backup for AWS generated the certificate itself.
     #[serde(rename = "automaticallyGenerated")]
     #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub automatically_generated: bool,
@@ -1595,7 +1622,7 @@ impl Certificate {
 pub struct CertificateRequired {
     /// certificate thumpbprint
     pub thumbprint: String,
-    /// `serialNumber`.
+    /// Serial number of the certificate.
     pub serial_number: String,
     /// certificate key algorithm
     pub key_algorithm: String,
@@ -1607,11 +1634,11 @@ pub struct CertificateRequired {
     pub issued_to: String,
     /// certificate issuer
     pub issued_by: String,
-    /// `validFrom`.
+    /// When the certificate became valid.
     pub valid_from: ::veeam_runtime::DateTime,
-    /// `validBy`.
+    /// When the certificate expires.
     pub valid_by: ::veeam_runtime::DateTime,
-    /// `automaticallyGenerated`.
+    /// Whether Veeam Backup for AWS generated the certificate itself.
     pub automatically_generated: bool,
 }
 impl From<CertificateRequired> for Certificate {
@@ -1620,10 +1647,13 @@ impl From<CertificateRequired> for Certificate {
     }
 }
 /// The `CertificateRegenerateSpec` schema.
+///
+/// Reference:
+/// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/recreate_security_certificate.html>
 #[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CertificateRegenerateSpec {
-    /// `validBy`.
+    /// When the new certificate expires.
     #[serde(rename = "validBy", skip_serializing_if = "::std::option::Option::is_none")]
     pub valid_by: Option<::veeam_runtime::DateTime>,
 }
@@ -1632,7 +1662,7 @@ impl CertificateRegenerateSpec {
     pub fn new() -> Self {
         Self { valid_by: None }
     }
-    /// Sets [`valid_by`](Self::valid_by).
+    /// Sets [`valid_by`](Self::valid_by): when the new certificate expires.
     #[must_use]
     pub fn with_valid_by(mut self, valid_by: ::veeam_runtime::DateTime) -> Self {
         self.valid_by = Some(valid_by);
@@ -1686,10 +1716,13 @@ impl CheckInstanceIdResult {
     }
 }
 /// The `CheckInstanceIdSpec` schema.
+///
+/// Reference:
+/// - <https://helpcenter.veeam.com/docs/vbaws/rest/first_login.html>
 #[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CheckInstanceIdSpec {
-    /// `instanceId`.
+    /// AWS ID of the EC2 instance the appliance runs on.
     #[serde(rename = "instanceId")]
     pub instance_id: String,
 }
@@ -2378,40 +2411,43 @@ impl ::std::default::Default for CostEstimationFilters {
     }
 }
 /// The `CostEstimationItem` schema.
+///
+/// Reference:
+/// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/schemas_cost_estimation.html>
 #[derive(Clone, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CostEstimationItem {
-    /// `virtualMachineId`.
+    /// System ID of the EC2 instance.
     #[serde(rename = "virtualMachineId")]
     pub virtual_machine_id: ::veeam_runtime::Uuid,
-    /// `virtualMachineName`.
+    /// Name of the EC2 instance.
     #[serde(rename = "virtualMachineName")]
     pub virtual_machine_name: String,
-    /// `snapshotCost`.
+    /// Estimated cost of the instance's cloud-native snapshots.
     #[serde(
         rename = "snapshotCost",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub snapshot_cost: Option<f64>,
-    /// `replicaCost`.
+    /// Estimated cost of the instance's snapshot replicas in their target regions.
     #[serde(
         rename = "replicaCost",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub replica_cost: Option<f64>,
-    /// `backupCost`.
+    /// Estimated cost of the instance's image-level backups.
     #[serde(
         rename = "backupCost",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub backup_cost: Option<f64>,
-    /// `trafficCost`.
+    /// Estimated cost of moving the instance's data between AWS regions.
     #[serde(rename = "trafficCost")]
     pub traffic_cost: f64,
-    /// `transactionCost`.
+    /// Estimated cost of the Amazon S3 API requests made for the instance.
     #[serde(rename = "transactionCost")]
     pub transaction_cost: f64,
-    /// `totalCost`.
+    /// Estimated total cost for the instance.
     #[serde(rename = "totalCost")]
     pub total_cost: f64,
 }
@@ -2429,19 +2465,19 @@ impl CostEstimationItem {
             total_cost: required.total_cost,
         }
     }
-    /// Sets [`snapshot_cost`](Self::snapshot_cost).
+    /// Sets [`snapshot_cost`](Self::snapshot_cost): estimated cost of the instance's cloud-native snapshots.
     #[must_use]
     pub fn with_snapshot_cost(mut self, snapshot_cost: f64) -> Self {
         self.snapshot_cost = Some(snapshot_cost);
         self
     }
-    /// Sets [`replica_cost`](Self::replica_cost).
+    /// Sets [`replica_cost`](Self::replica_cost): estimated cost of the instance's snapshot replicas in their target regions.
     #[must_use]
     pub fn with_replica_cost(mut self, replica_cost: f64) -> Self {
         self.replica_cost = Some(replica_cost);
         self
     }
-    /// Sets [`backup_cost`](Self::backup_cost).
+    /// Sets [`backup_cost`](Self::backup_cost): estimated cost of the instance's image-level backups.
     #[must_use]
     pub fn with_backup_cost(mut self, backup_cost: f64) -> Self {
         self.backup_cost = Some(backup_cost);
@@ -2450,15 +2486,15 @@ impl CostEstimationItem {
 }
 /// The required fields of [`CostEstimationItem`], each named, for [`CostEstimationItem::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
 pub struct CostEstimationItemRequired {
-    /// `virtualMachineId`.
+    /// System ID of the EC2 instance.
     pub virtual_machine_id: ::veeam_runtime::Uuid,
-    /// `virtualMachineName`.
+    /// Name of the EC2 instance.
     pub virtual_machine_name: String,
-    /// `trafficCost`.
+    /// Estimated cost of moving the instance's data between AWS regions.
     pub traffic_cost: f64,
-    /// `transactionCost`.
+    /// Estimated cost of the Amazon S3 API requests made for the instance.
     pub transaction_cost: f64,
-    /// `totalCost`.
+    /// Estimated total cost for the instance.
     pub total_cost: f64,
 }
 impl From<CostEstimationItemRequired> for CostEstimationItem {
@@ -2565,47 +2601,50 @@ impl From<&str> for CostEstimationSortColumns {
 }
 ::veeam_runtime::enum_plumbing!(CostEstimationSortColumns);
 /// The `CostEstimationsPage` schema.
+///
+/// Reference:
+/// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/schemas_cost_estimation.html>
 #[derive(Clone, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CostEstimationsPage {
-    /// `totalCount`.
+    /// Number of EC2 instances the backup policy protects.
     #[serde(rename = "totalCount")]
     pub total_count: i32,
-    /// `items`.
+    /// Estimate for each protected EC2 instance.
     #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub items: Vec<CostEstimationItem>,
-    /// `isEmpty`.
+    /// Whether the backup policy protects no EC2 instance.
     #[serde(rename = "isEmpty")]
     #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub is_empty: bool,
-    /// `totalSnapshotCost`.
+    /// Estimated cost of the policy's cloud-native snapshots.
     #[serde(
         rename = "totalSnapshotCost",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub total_snapshot_cost: Option<f64>,
-    /// `totalReplicaCost`.
+    /// Estimated cost of copying snapshot replicas to their target regions and keeping them there.
     #[serde(
         rename = "totalReplicaCost",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub total_replica_cost: Option<f64>,
-    /// `totalBackupCost`.
+    /// Estimated cost of the policy's image-level backups.
     #[serde(
         rename = "totalBackupCost",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub total_backup_cost: Option<f64>,
-    /// `totalTrafficCost`.
+    /// Estimated cost of moving instance data between AWS regions.
     #[serde(rename = "totalTrafficCost")]
     pub total_traffic_cost: f64,
-    /// `totalTransactionCost`.
+    /// Estimated cost of the Amazon S3 API requests the policy makes.
     #[serde(rename = "totalTransactionCost")]
     pub total_transaction_cost: f64,
-    /// `totalCost`.
+    /// Estimated total cost of the AWS resources the policy uses.
     #[serde(rename = "totalCost")]
     pub total_cost: f64,
-    /// `_links`.
+    /// Links of the estimate.
     #[serde(rename = "_links", skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
@@ -2626,25 +2665,25 @@ impl CostEstimationsPage {
             links: None,
         }
     }
-    /// Sets [`total_snapshot_cost`](Self::total_snapshot_cost).
+    /// Sets [`total_snapshot_cost`](Self::total_snapshot_cost): estimated cost of the policy's cloud-native snapshots.
     #[must_use]
     pub fn with_total_snapshot_cost(mut self, total_snapshot_cost: f64) -> Self {
         self.total_snapshot_cost = Some(total_snapshot_cost);
         self
     }
-    /// Sets [`total_replica_cost`](Self::total_replica_cost).
+    /// Sets [`total_replica_cost`](Self::total_replica_cost): estimated cost of copying snapshot replicas to their target regions and keeping them there.
     #[must_use]
     pub fn with_total_replica_cost(mut self, total_replica_cost: f64) -> Self {
         self.total_replica_cost = Some(total_replica_cost);
         self
     }
-    /// Sets [`total_backup_cost`](Self::total_backup_cost).
+    /// Sets [`total_backup_cost`](Self::total_backup_cost): estimated cost of the policy's image-level backups.
     #[must_use]
     pub fn with_total_backup_cost(mut self, total_backup_cost: f64) -> Self {
         self.total_backup_cost = Some(total_backup_cost);
         self
     }
-    /// Sets [`links`](Self::links).
+    /// Sets [`links`](Self::links): links of the estimate.
     #[must_use]
     pub fn with_links(mut self, links: Vec<Link>) -> Self {
         self.links = Some(links);
@@ -2653,17 +2692,17 @@ impl CostEstimationsPage {
 }
 /// The required fields of [`CostEstimationsPage`], each named, for [`CostEstimationsPage::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
 pub struct CostEstimationsPageRequired {
-    /// `totalCount`.
+    /// Number of EC2 instances the backup policy protects.
     pub total_count: i32,
-    /// `items`.
+    /// Estimate for each protected EC2 instance.
     pub items: Vec<CostEstimationItem>,
-    /// `isEmpty`.
+    /// Whether the backup policy protects no EC2 instance.
     pub is_empty: bool,
-    /// `totalTrafficCost`.
+    /// Estimated cost of moving instance data between AWS regions.
     pub total_traffic_cost: f64,
-    /// `totalTransactionCost`.
+    /// Estimated cost of the Amazon S3 API requests the policy makes.
     pub total_transaction_cost: f64,
-    /// `totalCost`.
+    /// Estimated total cost of the AWS resources the policy uses.
     pub total_cost: f64,
 }
 impl From<CostEstimationsPageRequired> for CostEstimationsPage {
@@ -3066,12 +3105,15 @@ impl From<&str> for DaysOfWeek {
 }
 ::veeam_runtime::enum_plumbing!(DaysOfWeek);
 /// The `DefaultUserSpec` schema.
+///
+/// Reference:
+/// - <https://helpcenter.veeam.com/docs/vbaws/rest/first_login.html>
 #[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DefaultUserSpec {
-    /// `instance`.
+    /// The appliance's EC2 instance ID.
     pub instance: CheckInstanceIdSpec,
-    /// `userSpec`.
+    /// Name, description and password of the Default Admin.
     #[serde(rename = "userSpec")]
     pub user_spec: UserCreateSpec,
 }
@@ -3086,9 +3128,9 @@ impl DefaultUserSpec {
 }
 /// The required fields of [`DefaultUserSpec`], each named, for [`DefaultUserSpec::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
 pub struct DefaultUserSpecRequired {
-    /// `instance`.
+    /// The appliance's EC2 instance ID.
     pub instance: CheckInstanceIdSpec,
-    /// `userSpec`.
+    /// Name, description and password of the Default Admin.
     pub user_spec: UserCreateSpec,
 }
 impl From<DefaultUserSpecRequired> for DefaultUserSpec {
@@ -3333,71 +3375,74 @@ impl From<&str> for Ec2DiskTypes {
 }
 ::veeam_runtime::enum_plumbing!(Ec2DiskTypes);
 /// The `EmailNotifications` schema.
+///
+/// Reference:
+/// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/schemas_email.html>
 #[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct EmailNotifications {
-    /// `enabled`.
+    /// Whether email notifications are sent (false by default).
     #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub enabled: bool,
-    /// `server`.
+    /// DNS name or IP address of the SMTP server.
     pub server: String,
-    /// `port`.
+    /// Port of the SMTP server (25 by default).
     pub port: i64,
-    /// `useSsl`.
+    /// Whether to connect to the SMTP server securely (false by default).
     #[serde(rename = "useSsl", skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "::veeam_runtime::json::option_bool")]
     pub use_ssl: Option<bool>,
-    /// `timeout`.
+    /// Connection timeout for the SMTP server (100000 by default).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub timeout: Option<i64>,
-    /// `useCredentials`.
+    /// Whether to log in to the SMTP server with a credentials record (false by default).
     #[serde(
         rename = "useCredentials",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "::veeam_runtime::json::option_bool")]
     pub use_credentials: Option<bool>,
-    /// `credentialsId`.
+    /// System ID of the SMTP credentials record to log in with.
     #[serde(
         rename = "credentialsId",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub credentials_id: Option<::veeam_runtime::Uuid>,
-    /// `from`.
+    /// Address the notifications are sent from.
     pub from: String,
-    /// `to`.
+    /// Addresses the notifications are sent to.
     pub to: String,
-    /// `subject`.
+    /// Subject of the messages; placeholders such as %JobResult% and %JobName% are filled in.
     pub subject: String,
-    /// `onSuccess`.
+    /// Whether to send a message when a backup policy succeeds (true by default).
     #[serde(
         rename = "onSuccess",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "::veeam_runtime::json::option_bool")]
     pub on_success: Option<bool>,
-    /// `onWarning`.
+    /// Whether to send a message when a backup policy ends with a warning (true by default).
     #[serde(
         rename = "onWarning",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "::veeam_runtime::json::option_bool")]
     pub on_warning: Option<bool>,
-    /// `onFailure`.
+    /// Whether to send a message when a backup policy fails (true by default).
     #[serde(
         rename = "onFailure",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "::veeam_runtime::json::option_bool")]
     pub on_failure: Option<bool>,
-    /// `enableScheduledNotification`.
+    /// Whether to send a daily report (false by default).
     #[serde(
         rename = "enableScheduledNotification",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "::veeam_runtime::json::option_bool")]
     pub enable_scheduled_notification: Option<bool>,
-    /// `notifyTime`.
+    /// When the daily report is made and sent (09:00 AM by default).
     #[serde(
         rename = "notifyTime",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -3425,49 +3470,49 @@ impl EmailNotifications {
             notify_time: None,
         }
     }
-    /// Sets [`use_ssl`](Self::use_ssl).
+    /// Sets [`use_ssl`](Self::use_ssl): whether to connect to the SMTP server securely (false by default).
     #[must_use]
     pub fn with_use_ssl(mut self, use_ssl: bool) -> Self {
         self.use_ssl = Some(use_ssl);
         self
     }
-    /// Sets [`timeout`](Self::timeout).
+    /// Sets [`timeout`](Self::timeout): connection timeout for the SMTP server (100000 by default).
     #[must_use]
     pub fn with_timeout(mut self, timeout: i64) -> Self {
         self.timeout = Some(timeout);
         self
     }
-    /// Sets [`use_credentials`](Self::use_credentials).
+    /// Sets [`use_credentials`](Self::use_credentials): whether to log in to the SMTP server with a credentials record (false by default).
     #[must_use]
     pub fn with_use_credentials(mut self, use_credentials: bool) -> Self {
         self.use_credentials = Some(use_credentials);
         self
     }
-    /// Sets [`credentials_id`](Self::credentials_id).
+    /// Sets [`credentials_id`](Self::credentials_id): system ID of the SMTP credentials record to log in with.
     #[must_use]
     pub fn with_credentials_id(mut self, credentials_id: ::veeam_runtime::Uuid) -> Self {
         self.credentials_id = Some(credentials_id);
         self
     }
-    /// Sets [`on_success`](Self::on_success).
+    /// Sets [`on_success`](Self::on_success): whether to send a message when a backup policy succeeds (true by default).
     #[must_use]
     pub fn with_on_success(mut self, on_success: bool) -> Self {
         self.on_success = Some(on_success);
         self
     }
-    /// Sets [`on_warning`](Self::on_warning).
+    /// Sets [`on_warning`](Self::on_warning): whether to send a message when a backup policy ends with a warning (true by default).
     #[must_use]
     pub fn with_on_warning(mut self, on_warning: bool) -> Self {
         self.on_warning = Some(on_warning);
         self
     }
-    /// Sets [`on_failure`](Self::on_failure).
+    /// Sets [`on_failure`](Self::on_failure): whether to send a message when a backup policy fails (true by default).
     #[must_use]
     pub fn with_on_failure(mut self, on_failure: bool) -> Self {
         self.on_failure = Some(on_failure);
         self
     }
-    /// Sets [`enable_scheduled_notification`](Self::enable_scheduled_notification).
+    /// Sets [`enable_scheduled_notification`](Self::enable_scheduled_notification): whether to send a daily report (false by default).
     #[must_use]
     pub fn with_enable_scheduled_notification(
         mut self,
@@ -3476,7 +3521,7 @@ impl EmailNotifications {
         self.enable_scheduled_notification = Some(enable_scheduled_notification);
         self
     }
-    /// Sets [`notify_time`](Self::notify_time).
+    /// Sets [`notify_time`](Self::notify_time): when the daily report is made and sent (09:00 AM by default).
     #[must_use]
     pub fn with_notify_time(mut self, notify_time: ::veeam_runtime::DateTime) -> Self {
         self.notify_time = Some(notify_time);
@@ -3485,17 +3530,17 @@ impl EmailNotifications {
 }
 /// The required fields of [`EmailNotifications`], each named, for [`EmailNotifications::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
 pub struct EmailNotificationsRequired {
-    /// `enabled`.
+    /// Whether email notifications are sent (false by default).
     pub enabled: bool,
-    /// `server`.
+    /// DNS name or IP address of the SMTP server.
     pub server: String,
-    /// `port`.
+    /// Port of the SMTP server (25 by default).
     pub port: i64,
-    /// `from`.
+    /// Address the notifications are sent from.
     pub from: String,
-    /// `to`.
+    /// Addresses the notifications are sent to.
     pub to: String,
-    /// `subject`.
+    /// Subject of the messages; placeholders such as %JobResult% and %JobName% are filled in.
     pub subject: String,
 }
 impl From<EmailNotificationsRequired> for EmailNotifications {
@@ -4068,49 +4113,52 @@ impl ::std::default::Default for LicenseAgreements {
     }
 }
 /// The `LicenseInfo` schema.
+///
+/// Reference:
+/// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/schemas_licensing.html>
 #[derive(Clone, PartialEq, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct LicenseInfo {
-    /// `licenseType`.
+    /// Type of the license: free, subscription, marketplace or managed.
     #[serde(
         rename = "licenseType",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub license_type: Option<LicenseInfoLicenseType>,
-    /// `instancesUses`.
+    /// Number of EC2 instances that consume license units.
     #[serde(
         rename = "instancesUses",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub instances_uses: Option<f64>,
-    /// `instances`.
+    /// Number of license units in total.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub instances: Option<i32>,
-    /// `licensedTo`.
+    /// Owner of the license.
     #[serde(
         rename = "licensedTo",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub licensed_to: Option<String>,
-    /// `licenseExpires`.
+    /// When the license expires.
     #[serde(
         rename = "licenseExpires",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub license_expires: Option<::veeam_runtime::DateTime>,
-    /// `licenseId`.
+    /// ID of the Veeam license.
     #[serde(
         rename = "licenseId",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub license_id: Option<String>,
-    /// `supportId`.
+    /// ID of the Veeam support contract.
     #[serde(
         rename = "supportId",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub support_id: Option<String>,
-    /// `_links`.
+    /// Links of the license (install, ...).
     #[serde(rename = "_links", skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
@@ -4129,25 +4177,25 @@ impl LicenseInfo {
             links: None,
         }
     }
-    /// Sets [`license_type`](Self::license_type).
+    /// Sets [`license_type`](Self::license_type): type of the license: free, subscription, marketplace or managed.
     #[must_use]
     pub fn with_license_type(mut self, license_type: LicenseInfoLicenseType) -> Self {
         self.license_type = Some(license_type);
         self
     }
-    /// Sets [`instances_uses`](Self::instances_uses).
+    /// Sets [`instances_uses`](Self::instances_uses): number of EC2 instances that consume license units.
     #[must_use]
     pub fn with_instances_uses(mut self, instances_uses: f64) -> Self {
         self.instances_uses = Some(instances_uses);
         self
     }
-    /// Sets [`instances`](Self::instances).
+    /// Sets [`instances`](Self::instances): number of license units in total.
     #[must_use]
     pub fn with_instances(mut self, instances: i32) -> Self {
         self.instances = Some(instances);
         self
     }
-    /// Sets [`licensed_to`](Self::licensed_to).
+    /// Sets [`licensed_to`](Self::licensed_to): owner of the license.
     #[must_use]
     pub fn with_licensed_to(
         mut self,
@@ -4156,7 +4204,7 @@ impl LicenseInfo {
         self.licensed_to = Some(::std::convert::Into::into(licensed_to));
         self
     }
-    /// Sets [`license_expires`](Self::license_expires).
+    /// Sets [`license_expires`](Self::license_expires): when the license expires.
     #[must_use]
     pub fn with_license_expires(
         mut self,
@@ -4165,7 +4213,7 @@ impl LicenseInfo {
         self.license_expires = Some(license_expires);
         self
     }
-    /// Sets [`license_id`](Self::license_id).
+    /// Sets [`license_id`](Self::license_id): ID of the Veeam license.
     #[must_use]
     pub fn with_license_id(
         mut self,
@@ -4174,7 +4222,7 @@ impl LicenseInfo {
         self.license_id = Some(::std::convert::Into::into(license_id));
         self
     }
-    /// Sets [`support_id`](Self::support_id).
+    /// Sets [`support_id`](Self::support_id): ID of the Veeam support contract.
     #[must_use]
     pub fn with_support_id(
         mut self,
@@ -4183,7 +4231,7 @@ impl LicenseInfo {
         self.support_id = Some(::std::convert::Into::into(support_id));
         self
     }
-    /// Sets [`links`](Self::links).
+    /// Sets [`links`](Self::links): links of the license (install, ...).
     #[must_use]
     pub fn with_links(mut self, links: Vec<Link>) -> Self {
         self.links = Some(links);
@@ -4244,18 +4292,21 @@ impl From<&str> for LicenseInfoLicenseType {
 }
 ::veeam_runtime::enum_plumbing!(LicenseInfoLicenseType);
 /// The `LicenseNotification` schema.
+///
+/// Reference:
+/// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/schemas_licensing.html>
 #[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct LicenseNotification {
-    /// `notificationType`.
+    /// Kind of notification: expiry (BYOL licenses) or marketplace (paid licenses).
     #[serde(rename = "notificationType")]
     pub notification_type: LicenseNotificationTypes,
-    /// `notificationSeverity`.
+    /// Severity: information, warning or error.
     #[serde(rename = "notificationSeverity")]
     pub notification_severity: LicenseNotificationSeverities,
-    /// `message`.
+    /// Text of the notification.
     pub message: String,
-    /// `replies`.
+    /// Replies that resolve the notification.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub replies: Option<Vec<LicenseNotificationReply>>,
@@ -4270,7 +4321,7 @@ impl LicenseNotification {
             replies: None,
         }
     }
-    /// Sets [`replies`](Self::replies).
+    /// Sets [`replies`](Self::replies): replies that resolve the notification.
     #[must_use]
     pub fn with_replies(mut self, replies: Vec<LicenseNotificationReply>) -> Self {
         self.replies = Some(replies);
@@ -4279,11 +4330,11 @@ impl LicenseNotification {
 }
 /// The required fields of [`LicenseNotification`], each named, for [`LicenseNotification::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
 pub struct LicenseNotificationRequired {
-    /// `notificationType`.
+    /// Kind of notification: expiry (BYOL licenses) or marketplace (paid licenses).
     pub notification_type: LicenseNotificationTypes,
-    /// `notificationSeverity`.
+    /// Severity: information, warning or error.
     pub notification_severity: LicenseNotificationSeverities,
-    /// `message`.
+    /// Text of the notification.
     pub message: String,
 }
 impl From<LicenseNotificationRequired> for LicenseNotification {
@@ -4292,16 +4343,19 @@ impl From<LicenseNotificationRequired> for LicenseNotification {
     }
 }
 /// The `LicenseNotificationReply` schema.
+///
+/// Reference:
+/// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/resolve_license_alerts.html>
 #[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct LicenseNotificationReply {
-    /// `replyId`.
+    /// ID of the reply.
     #[serde(rename = "replyId")]
     pub reply_id: ::veeam_runtime::Uuid,
-    /// `notificationType`.
+    /// Kind of notification the reply resolves.
     #[serde(rename = "notificationType")]
     pub notification_type: LicenseNotificationTypes,
-    /// `replyText`.
+    /// Text of the reply.
     #[serde(rename = "replyText")]
     pub reply_text: String,
 }
@@ -4317,11 +4371,11 @@ impl LicenseNotificationReply {
 }
 /// The required fields of [`LicenseNotificationReply`], each named, for [`LicenseNotificationReply::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
 pub struct LicenseNotificationReplyRequired {
-    /// `replyId`.
+    /// ID of the reply.
     pub reply_id: ::veeam_runtime::Uuid,
-    /// `notificationType`.
+    /// Kind of notification the reply resolves.
     pub notification_type: LicenseNotificationTypes,
-    /// `replyText`.
+    /// Text of the reply.
     pub reply_text: String,
 }
 impl From<LicenseNotificationReplyRequired> for LicenseNotificationReply {
@@ -4432,22 +4486,25 @@ impl LicenseNotifications {
     }
 }
 /// The `LicensedWorkload` schema.
+///
+/// Reference:
+/// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/schemas_licensing.html>
 #[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct LicensedWorkload {
-    /// `id`.
+    /// System ID of the protected EC2 instance.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: Option<::veeam_runtime::Uuid>,
-    /// `name`.
+    /// Name of the instance.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: Option<String>,
-    /// `lastBackupTime`.
+    /// When the instance was last backed up.
     #[serde(
         rename = "lastBackupTime",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub last_backup_time: Option<::veeam_runtime::DateTime>,
-    /// `_links`.
+    /// Links of the instance.
     #[serde(rename = "_links", skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
@@ -4462,19 +4519,19 @@ impl LicensedWorkload {
             links: None,
         }
     }
-    /// Sets [`id`](Self::id).
+    /// Sets [`id`](Self::id): system ID of the protected EC2 instance.
     #[must_use]
     pub fn with_id(mut self, id: ::veeam_runtime::Uuid) -> Self {
         self.id = Some(id);
         self
     }
-    /// Sets [`name`](Self::name).
+    /// Sets [`name`](Self::name): name of the instance.
     #[must_use]
     pub fn with_name(mut self, name: impl ::std::convert::Into<String>) -> Self {
         self.name = Some(::std::convert::Into::into(name));
         self
     }
-    /// Sets [`last_backup_time`](Self::last_backup_time).
+    /// Sets [`last_backup_time`](Self::last_backup_time): when the instance was last backed up.
     #[must_use]
     pub fn with_last_backup_time(
         mut self,
@@ -4483,7 +4540,7 @@ impl LicensedWorkload {
         self.last_backup_time = Some(last_backup_time);
         self
     }
-    /// Sets [`links`](Self::links).
+    /// Sets [`links`](Self::links): links of the instance.
     #[must_use]
     pub fn with_links(mut self, links: Vec<Link>) -> Self {
         self.links = Some(links);
@@ -5637,10 +5694,13 @@ impl From<PoliciesPageRequired> for PoliciesPage {
     }
 }
 /// The `PoliciesPrioritySpec` schema.
+///
+/// Reference:
+/// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/set_policy_priority.html>
 #[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PoliciesPrioritySpec {
-    /// `priorities`.
+    /// The priority of each backup policy.
     #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub priorities: Vec<PolicyPrioritySpec>,
 }
@@ -5709,86 +5769,89 @@ impl From<&str> for PoliciesSortColumns {
 }
 ::veeam_runtime::enum_plumbing!(PoliciesSortColumns);
 /// The `Policy` schema.
+///
+/// Reference:
+/// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/schemas_policy.html>
 #[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Policy {
-    /// `id`.
+    /// System ID of the backup policy.
     pub id: ::veeam_runtime::Uuid,
-    /// `snapshotSettings`.
+    /// Settings of the policy's cloud-native snapshots.
     #[serde(
         rename = "snapshotSettings",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub snapshot_settings: Option<PolicySnapshotSettings>,
-    /// `replicaSettings`.
+    /// Settings of the policy's snapshot replicas.
     #[serde(
         rename = "replicaSettings",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub replica_settings: Option<PolicyReplicaSettings>,
-    /// `backupSettings`.
+    /// Settings of the policy's image-level backups.
     #[serde(
         rename = "backupSettings",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub backup_settings: Option<PolicyBackupSettings>,
-    /// `regionIds`.
+    /// System IDs of the AWS regions whose EC2 instances the policy backs up.
     #[serde(rename = "regionIds")]
     #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub region_ids: Vec<::veeam_runtime::Uuid>,
-    /// `selectedItems`.
+    /// AWS resources the policy protects.
     #[serde(
         rename = "selectedItems",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub selected_items: Option<PolicyBackupItems>,
-    /// `excludedItems`.
+    /// AWS resources the policy leaves out.
     #[serde(
         rename = "excludedItems",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub excluded_items: Option<PolicyBackupItems>,
-    /// `scheduleSettings`.
+    /// When the policy runs.
     #[serde(
         rename = "scheduleSettings",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub schedule_settings: Option<ScheduleSettings>,
-    /// `name`.
+    /// Name of the backup policy.
     pub name: String,
-    /// `description`.
+    /// Description of the backup policy.
     pub description: String,
-    /// `priority`.
+    /// Place of the policy in the priority order (an instance in several policies is processed by the first).
     pub priority: i64,
-    /// `amazonAccountId`.
+    /// System ID of the IAM role whose permissions the policy uses to reach AWS resources and back up EC2 instances.
     #[serde(rename = "amazonAccountId")]
     pub amazon_account_id: ::veeam_runtime::Uuid,
-    /// `retrySettings`.
+    /// How the policy retries failed instances.
     #[serde(
         rename = "retrySettings",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub retry_settings: Option<RetrySettings>,
-    /// `policyNotificationSettings`.
+    /// Email notification settings of the policy.
     #[serde(
         rename = "policyNotificationSettings",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub policy_notification_settings: Option<PolicyNotificationSettings>,
-    /// `isEnabled`.
+    /// Whether the policy runs on its schedule.
     #[serde(rename = "isEnabled")]
     #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub is_enabled: bool,
-    /// `backupType`.
+    /// What the policy protects: every item of its regions, or the selected ones.
     #[serde(rename = "backupType")]
     pub backup_type: PolicySelectionTypes,
-    /// `createdBy`.
+    /// User who created the policy.
     #[serde(
         rename = "createdBy",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub created_by: Option<String>,
-    /// `modifiedBy`.
+    /// User who last changed the policy.
     #[serde(
         rename = "modifiedBy",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -5803,7 +5866,7 @@ pub struct Policy {
     /// `warning`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub warning: Option<String>,
-    /// `usn`.
+    /// Update sequence number of the policy.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub usn: Option<i64>,
     /// `_embeddedResources`.
@@ -5846,7 +5909,7 @@ impl Policy {
             links: None,
         }
     }
-    /// Sets [`snapshot_settings`](Self::snapshot_settings).
+    /// Sets [`snapshot_settings`](Self::snapshot_settings): settings of the policy's cloud-native snapshots.
     #[must_use]
     pub fn with_snapshot_settings(
         mut self,
@@ -5855,7 +5918,7 @@ impl Policy {
         self.snapshot_settings = Some(snapshot_settings);
         self
     }
-    /// Sets [`replica_settings`](Self::replica_settings).
+    /// Sets [`replica_settings`](Self::replica_settings): settings of the policy's snapshot replicas.
     #[must_use]
     pub fn with_replica_settings(
         mut self,
@@ -5864,7 +5927,7 @@ impl Policy {
         self.replica_settings = Some(replica_settings);
         self
     }
-    /// Sets [`backup_settings`](Self::backup_settings).
+    /// Sets [`backup_settings`](Self::backup_settings): settings of the policy's image-level backups.
     #[must_use]
     pub fn with_backup_settings(
         mut self,
@@ -5873,19 +5936,19 @@ impl Policy {
         self.backup_settings = Some(backup_settings);
         self
     }
-    /// Sets [`selected_items`](Self::selected_items).
+    /// Sets [`selected_items`](Self::selected_items): AWS resources the policy protects.
     #[must_use]
     pub fn with_selected_items(mut self, selected_items: PolicyBackupItems) -> Self {
         self.selected_items = Some(selected_items);
         self
     }
-    /// Sets [`excluded_items`](Self::excluded_items).
+    /// Sets [`excluded_items`](Self::excluded_items): AWS resources the policy leaves out.
     #[must_use]
     pub fn with_excluded_items(mut self, excluded_items: PolicyBackupItems) -> Self {
         self.excluded_items = Some(excluded_items);
         self
     }
-    /// Sets [`schedule_settings`](Self::schedule_settings).
+    /// Sets [`schedule_settings`](Self::schedule_settings): when the policy runs.
     #[must_use]
     pub fn with_schedule_settings(
         mut self,
@@ -5894,13 +5957,13 @@ impl Policy {
         self.schedule_settings = Some(schedule_settings);
         self
     }
-    /// Sets [`retry_settings`](Self::retry_settings).
+    /// Sets [`retry_settings`](Self::retry_settings): how the policy retries failed instances.
     #[must_use]
     pub fn with_retry_settings(mut self, retry_settings: RetrySettings) -> Self {
         self.retry_settings = Some(retry_settings);
         self
     }
-    /// Sets [`policy_notification_settings`](Self::policy_notification_settings).
+    /// Sets [`policy_notification_settings`](Self::policy_notification_settings): email notification settings of the policy.
     #[must_use]
     pub fn with_policy_notification_settings(
         mut self,
@@ -5909,7 +5972,7 @@ impl Policy {
         self.policy_notification_settings = Some(policy_notification_settings);
         self
     }
-    /// Sets [`created_by`](Self::created_by).
+    /// Sets [`created_by`](Self::created_by): user who created the policy.
     #[must_use]
     pub fn with_created_by(
         mut self,
@@ -5918,7 +5981,7 @@ impl Policy {
         self.created_by = Some(::std::convert::Into::into(created_by));
         self
     }
-    /// Sets [`modified_by`](Self::modified_by).
+    /// Sets [`modified_by`](Self::modified_by): user who last changed the policy.
     #[must_use]
     pub fn with_modified_by(
         mut self,
@@ -5942,7 +6005,7 @@ impl Policy {
         self.warning = Some(::std::convert::Into::into(warning));
         self
     }
-    /// Sets [`usn`](Self::usn).
+    /// Sets [`usn`](Self::usn): update sequence number of the policy.
     #[must_use]
     pub fn with_usn(mut self, usn: i64) -> Self {
         self.usn = Some(usn);
@@ -5966,21 +6029,21 @@ impl Policy {
 }
 /// The required fields of [`Policy`], each named, for [`Policy::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
 pub struct PolicyRequired {
-    /// `id`.
+    /// System ID of the backup policy.
     pub id: ::veeam_runtime::Uuid,
-    /// `regionIds`.
+    /// System IDs of the AWS regions whose EC2 instances the policy backs up.
     pub region_ids: Vec<::veeam_runtime::Uuid>,
-    /// `name`.
+    /// Name of the backup policy.
     pub name: String,
-    /// `description`.
+    /// Description of the backup policy.
     pub description: String,
-    /// `priority`.
+    /// Place of the policy in the priority order (an instance in several policies is processed by the first).
     pub priority: i64,
-    /// `amazonAccountId`.
+    /// System ID of the IAM role whose permissions the policy uses to reach AWS resources and back up EC2 instances.
     pub amazon_account_id: ::veeam_runtime::Uuid,
-    /// `isEnabled`.
+    /// Whether the policy runs on its schedule.
     pub is_enabled: bool,
-    /// `backupType`.
+    /// What the policy protects: every item of its regions, or the selected ones.
     pub backup_type: PolicySelectionTypes,
 }
 impl From<PolicyRequired> for Policy {
@@ -6202,76 +6265,79 @@ impl ::std::default::Default for PolicyEmbeddedResources {
     }
 }
 /// The `PolicyExportModel` schema.
+///
+/// Reference:
+/// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/schemas_policy_export_model.html>
 #[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PolicyExportModel {
-    /// `snapshotSettings`.
+    /// Settings of the cloud-native snapshots.
     #[serde(
         rename = "snapshotSettings",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub snapshot_settings: Option<PolicySnapshotSettings>,
-    /// `replicaSettings`.
+    /// Settings of the snapshot replicas, with regions and IAM roles by name.
     #[serde(
         rename = "replicaSettings",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub replica_settings: Option<ReplicaSettingsExportModel>,
-    /// `backupSettings`.
+    /// Settings of the image-level backups, with the repository by name.
     #[serde(
         rename = "backupSettings",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub backup_settings: Option<BackupSettingsExportModel>,
-    /// `regions`.
+    /// AWS regions whose EC2 instances the policy backs up, by name.
     #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub regions: Vec<String>,
-    /// `selectedItems`.
+    /// AWS resources the policy protects.
     #[serde(
         rename = "selectedItems",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub selected_items: Option<PolicyBackupItemsExportModel>,
-    /// `excludedItems`.
+    /// AWS resources the policy leaves out.
     #[serde(
         rename = "excludedItems",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub excluded_items: Option<PolicyBackupItemsExportModel>,
-    /// `scheduleSettings`.
+    /// When the policy runs.
     #[serde(
         rename = "scheduleSettings",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub schedule_settings: Option<ScheduleSettings>,
-    /// `name`.
+    /// Name of the backup policy.
     pub name: String,
-    /// `description`.
+    /// Description of the backup policy.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: Option<String>,
-    /// `priority`.
+    /// Place of the policy in the priority order.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub priority: Option<i64>,
-    /// `amazonAccountName`.
+    /// Name of the IAM role whose permissions the policy uses.
     #[serde(rename = "amazonAccountName")]
     pub amazon_account_name: String,
-    /// `retrySettings`.
+    /// How failed instances are retried.
     #[serde(
         rename = "retrySettings",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub retry_settings: Option<RetrySettings>,
-    /// `policyNotificationSettings`.
+    /// Email notification settings.
     #[serde(
         rename = "policyNotificationSettings",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub policy_notification_settings: Option<PolicyNotificationSettings>,
-    /// `isEnabled`.
+    /// Whether the policy runs on its schedule.
     #[serde(rename = "isEnabled")]
     #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub is_enabled: bool,
-    /// `backupType`.
+    /// What the policy protects: every item of its regions, or the selected ones.
     #[serde(rename = "backupType")]
     pub backup_type: PolicySelectionTypes,
 }
@@ -6296,7 +6362,7 @@ impl PolicyExportModel {
             backup_type: required.backup_type,
         }
     }
-    /// Sets [`snapshot_settings`](Self::snapshot_settings).
+    /// Sets [`snapshot_settings`](Self::snapshot_settings): settings of the cloud-native snapshots.
     #[must_use]
     pub fn with_snapshot_settings(
         mut self,
@@ -6305,7 +6371,7 @@ impl PolicyExportModel {
         self.snapshot_settings = Some(snapshot_settings);
         self
     }
-    /// Sets [`replica_settings`](Self::replica_settings).
+    /// Sets [`replica_settings`](Self::replica_settings): settings of the snapshot replicas, with regions and IAM roles by name.
     #[must_use]
     pub fn with_replica_settings(
         mut self,
@@ -6314,7 +6380,7 @@ impl PolicyExportModel {
         self.replica_settings = Some(replica_settings);
         self
     }
-    /// Sets [`backup_settings`](Self::backup_settings).
+    /// Sets [`backup_settings`](Self::backup_settings): settings of the image-level backups, with the repository by name.
     #[must_use]
     pub fn with_backup_settings(
         mut self,
@@ -6323,7 +6389,7 @@ impl PolicyExportModel {
         self.backup_settings = Some(backup_settings);
         self
     }
-    /// Sets [`selected_items`](Self::selected_items).
+    /// Sets [`selected_items`](Self::selected_items): AWS resources the policy protects.
     #[must_use]
     pub fn with_selected_items(
         mut self,
@@ -6332,7 +6398,7 @@ impl PolicyExportModel {
         self.selected_items = Some(selected_items);
         self
     }
-    /// Sets [`excluded_items`](Self::excluded_items).
+    /// Sets [`excluded_items`](Self::excluded_items): AWS resources the policy leaves out.
     #[must_use]
     pub fn with_excluded_items(
         mut self,
@@ -6341,7 +6407,7 @@ impl PolicyExportModel {
         self.excluded_items = Some(excluded_items);
         self
     }
-    /// Sets [`schedule_settings`](Self::schedule_settings).
+    /// Sets [`schedule_settings`](Self::schedule_settings): when the policy runs.
     #[must_use]
     pub fn with_schedule_settings(
         mut self,
@@ -6350,7 +6416,7 @@ impl PolicyExportModel {
         self.schedule_settings = Some(schedule_settings);
         self
     }
-    /// Sets [`description`](Self::description).
+    /// Sets [`description`](Self::description): description of the backup policy.
     #[must_use]
     pub fn with_description(
         mut self,
@@ -6359,19 +6425,19 @@ impl PolicyExportModel {
         self.description = Some(::std::convert::Into::into(description));
         self
     }
-    /// Sets [`priority`](Self::priority).
+    /// Sets [`priority`](Self::priority): place of the policy in the priority order.
     #[must_use]
     pub fn with_priority(mut self, priority: i64) -> Self {
         self.priority = Some(priority);
         self
     }
-    /// Sets [`retry_settings`](Self::retry_settings).
+    /// Sets [`retry_settings`](Self::retry_settings): how failed instances are retried.
     #[must_use]
     pub fn with_retry_settings(mut self, retry_settings: RetrySettings) -> Self {
         self.retry_settings = Some(retry_settings);
         self
     }
-    /// Sets [`policy_notification_settings`](Self::policy_notification_settings).
+    /// Sets [`policy_notification_settings`](Self::policy_notification_settings): email notification settings.
     #[must_use]
     pub fn with_policy_notification_settings(
         mut self,
@@ -6383,15 +6449,15 @@ impl PolicyExportModel {
 }
 /// The required fields of [`PolicyExportModel`], each named, for [`PolicyExportModel::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
 pub struct PolicyExportModelRequired {
-    /// `regions`.
+    /// AWS regions whose EC2 instances the policy backs up, by name.
     pub regions: Vec<String>,
-    /// `name`.
+    /// Name of the backup policy.
     pub name: String,
-    /// `amazonAccountName`.
+    /// Name of the IAM role whose permissions the policy uses.
     pub amazon_account_name: String,
-    /// `isEnabled`.
+    /// Whether the policy runs on its schedule.
     pub is_enabled: bool,
-    /// `backupType`.
+    /// What the policy protects: every item of its regions, or the selected ones.
     pub backup_type: PolicySelectionTypes,
 }
 impl From<PolicyExportModelRequired> for PolicyExportModel {
@@ -6763,13 +6829,16 @@ impl ::std::default::Default for PolicyNotificationSettings {
     }
 }
 /// The `PolicyPrioritySpec` schema.
+///
+/// Reference:
+/// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/set_policy_priority.html>
 #[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PolicyPrioritySpec {
-    /// `policyId`.
+    /// System ID of the backup policy.
     #[serde(rename = "policyId")]
     pub policy_id: ::veeam_runtime::Uuid,
-    /// `priority`.
+    /// Its place in the priority order.
     pub priority: i32,
 }
 impl PolicyPrioritySpec {
@@ -6783,9 +6852,9 @@ impl PolicyPrioritySpec {
 }
 /// The required fields of [`PolicyPrioritySpec`], each named, for [`PolicyPrioritySpec::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
 pub struct PolicyPrioritySpecRequired {
-    /// `policyId`.
+    /// System ID of the backup policy.
     pub policy_id: ::veeam_runtime::Uuid,
-    /// `priority`.
+    /// Its place in the priority order.
     pub priority: i32,
 }
 impl From<PolicyPrioritySpecRequired> for PolicyPrioritySpec {
@@ -6876,24 +6945,27 @@ impl From<&str> for PolicySelectionTypes {
 }
 ::veeam_runtime::enum_plumbing!(PolicySelectionTypes);
 /// The `PolicySnapshotSettings` schema.
+///
+/// Reference:
+/// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/schemas_policyspec.html>
 #[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PolicySnapshotSettings {
-    /// `additionalTags`.
+    /// Tags to give the snapshots.
     #[serde(
         rename = "additionalTags",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub additional_tags: Option<Vec<TagSpec>>,
-    /// `copyTagsFromVolumeEnabled`.
+    /// Whether the snapshots also get the tags of their EBS volumes.
     #[serde(
         rename = "copyTagsFromVolumeEnabled",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "::veeam_runtime::json::option_bool")]
     pub copy_tags_from_volume_enabled: Option<bool>,
-    /// `tryCreateVSSSnapshot`.
+    /// Whether to try an application-consistent (VSS) snapshot of Windows instances.
     #[serde(
         rename = "tryCreateVSSSnapshot",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -6910,13 +6982,13 @@ impl PolicySnapshotSettings {
             try_create_vss_snapshot: None,
         }
     }
-    /// Sets [`additional_tags`](Self::additional_tags).
+    /// Sets [`additional_tags`](Self::additional_tags): tags to give the snapshots.
     #[must_use]
     pub fn with_additional_tags(mut self, additional_tags: Vec<TagSpec>) -> Self {
         self.additional_tags = Some(additional_tags);
         self
     }
-    /// Sets [`copy_tags_from_volume_enabled`](Self::copy_tags_from_volume_enabled).
+    /// Sets [`copy_tags_from_volume_enabled`](Self::copy_tags_from_volume_enabled): whether the snapshots also get the tags of their EBS volumes.
     #[must_use]
     pub fn with_copy_tags_from_volume_enabled(
         mut self,
@@ -6925,7 +6997,7 @@ impl PolicySnapshotSettings {
         self.copy_tags_from_volume_enabled = Some(copy_tags_from_volume_enabled);
         self
     }
-    /// Sets [`try_create_vss_snapshot`](Self::try_create_vss_snapshot).
+    /// Sets [`try_create_vss_snapshot`](Self::try_create_vss_snapshot): whether to try an application-consistent (VSS) snapshot of Windows instances.
     #[must_use]
     pub fn with_try_create_vss_snapshot(
         mut self,
@@ -6941,73 +7013,76 @@ impl ::std::default::Default for PolicySnapshotSettings {
     }
 }
 /// The `PolicySpec` schema.
+///
+/// Reference:
+/// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/schemas_policyspec.html>
 #[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PolicySpec {
-    /// `snapshotSettings`.
+    /// Settings of the cloud-native snapshots.
     #[serde(
         rename = "snapshotSettings",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub snapshot_settings: Option<PolicySnapshotSettings>,
-    /// `replicaSettings`.
+    /// Settings of the snapshot replicas.
     #[serde(
         rename = "replicaSettings",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub replica_settings: Option<PolicyReplicaSettings>,
-    /// `backupSettings`.
+    /// Settings of the image-level backups.
     #[serde(
         rename = "backupSettings",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub backup_settings: Option<PolicyBackupSettings>,
-    /// `regionIds`.
+    /// System IDs of the AWS regions whose EC2 instances to back up.
     #[serde(
         rename = "regionIds",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub region_ids: Option<Vec<::veeam_runtime::Uuid>>,
-    /// `selectedItems`.
+    /// AWS resources to protect.
     #[serde(
         rename = "selectedItems",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub selected_items: Option<PolicyBackupItems>,
-    /// `excludedItems`.
+    /// AWS resources to leave out.
     #[serde(
         rename = "excludedItems",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub excluded_items: Option<PolicyBackupItems>,
-    /// `scheduleSettings`.
+    /// When the policy runs.
     #[serde(
         rename = "scheduleSettings",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub schedule_settings: Option<ScheduleSettings>,
-    /// `name`.
+    /// Name of the backup policy (required).
     pub name: String,
-    /// `description`.
+    /// Description of the backup policy.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: Option<String>,
-    /// `amazonAccountId`.
+    /// System ID of the IAM role whose permissions the policy uses (required).
     #[serde(rename = "amazonAccountId")]
     pub amazon_account_id: ::veeam_runtime::Uuid,
-    /// `retrySettings`.
+    /// How failed instances are retried.
     #[serde(
         rename = "retrySettings",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub retry_settings: Option<RetrySettings>,
-    /// `policyNotificationSettings`.
+    /// Email notification settings.
     #[serde(
         rename = "policyNotificationSettings",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub policy_notification_settings: Option<PolicyNotificationSettings>,
-    /// `backupType`.
+    /// What the policy protects: every item of its regions, or the selected ones (required).
     #[serde(rename = "backupType")]
     pub backup_type: PolicySelectionTypes,
 }
@@ -7030,7 +7105,7 @@ impl PolicySpec {
             backup_type: required.backup_type,
         }
     }
-    /// Sets [`snapshot_settings`](Self::snapshot_settings).
+    /// Sets [`snapshot_settings`](Self::snapshot_settings): settings of the cloud-native snapshots.
     #[must_use]
     pub fn with_snapshot_settings(
         mut self,
@@ -7039,7 +7114,7 @@ impl PolicySpec {
         self.snapshot_settings = Some(snapshot_settings);
         self
     }
-    /// Sets [`replica_settings`](Self::replica_settings).
+    /// Sets [`replica_settings`](Self::replica_settings): settings of the snapshot replicas.
     #[must_use]
     pub fn with_replica_settings(
         mut self,
@@ -7048,7 +7123,7 @@ impl PolicySpec {
         self.replica_settings = Some(replica_settings);
         self
     }
-    /// Sets [`backup_settings`](Self::backup_settings).
+    /// Sets [`backup_settings`](Self::backup_settings): settings of the image-level backups.
     #[must_use]
     pub fn with_backup_settings(
         mut self,
@@ -7057,25 +7132,25 @@ impl PolicySpec {
         self.backup_settings = Some(backup_settings);
         self
     }
-    /// Sets [`region_ids`](Self::region_ids).
+    /// Sets [`region_ids`](Self::region_ids): system IDs of the AWS regions whose EC2 instances to back up.
     #[must_use]
     pub fn with_region_ids(mut self, region_ids: Vec<::veeam_runtime::Uuid>) -> Self {
         self.region_ids = Some(region_ids);
         self
     }
-    /// Sets [`selected_items`](Self::selected_items).
+    /// Sets [`selected_items`](Self::selected_items): AWS resources to protect.
     #[must_use]
     pub fn with_selected_items(mut self, selected_items: PolicyBackupItems) -> Self {
         self.selected_items = Some(selected_items);
         self
     }
-    /// Sets [`excluded_items`](Self::excluded_items).
+    /// Sets [`excluded_items`](Self::excluded_items): AWS resources to leave out.
     #[must_use]
     pub fn with_excluded_items(mut self, excluded_items: PolicyBackupItems) -> Self {
         self.excluded_items = Some(excluded_items);
         self
     }
-    /// Sets [`schedule_settings`](Self::schedule_settings).
+    /// Sets [`schedule_settings`](Self::schedule_settings): when the policy runs.
     #[must_use]
     pub fn with_schedule_settings(
         mut self,
@@ -7084,7 +7159,7 @@ impl PolicySpec {
         self.schedule_settings = Some(schedule_settings);
         self
     }
-    /// Sets [`description`](Self::description).
+    /// Sets [`description`](Self::description): description of the backup policy.
     #[must_use]
     pub fn with_description(
         mut self,
@@ -7093,13 +7168,13 @@ impl PolicySpec {
         self.description = Some(::std::convert::Into::into(description));
         self
     }
-    /// Sets [`retry_settings`](Self::retry_settings).
+    /// Sets [`retry_settings`](Self::retry_settings): how failed instances are retried.
     #[must_use]
     pub fn with_retry_settings(mut self, retry_settings: RetrySettings) -> Self {
         self.retry_settings = Some(retry_settings);
         self
     }
-    /// Sets [`policy_notification_settings`](Self::policy_notification_settings).
+    /// Sets [`policy_notification_settings`](Self::policy_notification_settings): email notification settings.
     #[must_use]
     pub fn with_policy_notification_settings(
         mut self,
@@ -7111,11 +7186,11 @@ impl PolicySpec {
 }
 /// The required fields of [`PolicySpec`], each named, for [`PolicySpec::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
 pub struct PolicySpecRequired {
-    /// `name`.
+    /// Name of the backup policy (required).
     pub name: String,
-    /// `amazonAccountId`.
+    /// System ID of the IAM role whose permissions the policy uses (required).
     pub amazon_account_id: ::veeam_runtime::Uuid,
-    /// `backupType`.
+    /// What the policy protects: every item of its regions, or the selected ones (required).
     pub backup_type: PolicySelectionTypes,
 }
 impl From<PolicySpecRequired> for PolicySpec {
@@ -8512,41 +8587,44 @@ impl From<&str> for RepositoriesSortColumns {
 }
 ::veeam_runtime::enum_plumbing!(RepositoriesSortColumns);
 /// The `Repository` schema.
+///
+/// Reference:
+/// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/schemas_repositories.html>
 #[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Repository {
-    /// `id`.
+    /// System ID of the S3 repository.
     pub id: ::veeam_runtime::Uuid,
-    /// `name`.
+    /// Name of the repository.
     pub name: String,
-    /// `description`.
+    /// Description of the repository.
     pub description: String,
-    /// `amazonAccountId`.
+    /// System ID of the IAM role used to reach the repository.
     #[serde(rename = "amazonAccountId")]
     pub amazon_account_id: ::veeam_runtime::Uuid,
-    /// `amazonStorageFolder`.
+    /// Folder of the Amazon S3 bucket that holds the backups.
     #[serde(rename = "amazonStorageFolder")]
     pub amazon_storage_folder: String,
-    /// `amazonBucketId`.
+    /// System ID of the Amazon S3 bucket the repository is in.
     #[serde(
         rename = "amazonBucketId",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub amazon_bucket_id: Option<::veeam_runtime::Uuid>,
-    /// `hint`.
+    /// Hint for the encryption password, when encryption is on.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub hint: Option<String>,
-    /// `enableEncryption`.
+    /// Whether backup files in the repository are encrypted.
     #[serde(rename = "enableEncryption")]
     #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub enable_encryption: bool,
-    /// `_embedded`.
+    /// Names of the IAM role, region and bucket, with links to them.
     #[serde(
         rename = "_embedded",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub embedded: Option<RepositoryEmbedded>,
-    /// `_links`.
+    /// Links of the repository (itself, update, delete, ...).
     #[serde(rename = "_links", skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
@@ -8567,7 +8645,7 @@ impl Repository {
             links: None,
         }
     }
-    /// Sets [`amazon_bucket_id`](Self::amazon_bucket_id).
+    /// Sets [`amazon_bucket_id`](Self::amazon_bucket_id): system ID of the Amazon S3 bucket the repository is in.
     #[must_use]
     pub fn with_amazon_bucket_id(
         mut self,
@@ -8576,19 +8654,19 @@ impl Repository {
         self.amazon_bucket_id = Some(amazon_bucket_id);
         self
     }
-    /// Sets [`hint`](Self::hint).
+    /// Sets [`hint`](Self::hint): hint for the encryption password, when encryption is on.
     #[must_use]
     pub fn with_hint(mut self, hint: impl ::std::convert::Into<String>) -> Self {
         self.hint = Some(::std::convert::Into::into(hint));
         self
     }
-    /// Sets [`embedded`](Self::embedded).
+    /// Sets [`embedded`](Self::embedded): names of the IAM role, region and bucket, with links to them.
     #[must_use]
     pub fn with_embedded(mut self, embedded: RepositoryEmbedded) -> Self {
         self.embedded = Some(embedded);
         self
     }
-    /// Sets [`links`](Self::links).
+    /// Sets [`links`](Self::links): links of the repository (itself, update, delete, ...).
     #[must_use]
     pub fn with_links(mut self, links: Vec<Link>) -> Self {
         self.links = Some(links);
@@ -8597,17 +8675,17 @@ impl Repository {
 }
 /// The required fields of [`Repository`], each named, for [`Repository::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
 pub struct RepositoryRequired {
-    /// `id`.
+    /// System ID of the S3 repository.
     pub id: ::veeam_runtime::Uuid,
-    /// `name`.
+    /// Name of the repository.
     pub name: String,
-    /// `description`.
+    /// Description of the repository.
     pub description: String,
-    /// `amazonAccountId`.
+    /// System ID of the IAM role used to reach the repository.
     pub amazon_account_id: ::veeam_runtime::Uuid,
-    /// `amazonStorageFolder`.
+    /// Folder of the Amazon S3 bucket that holds the backups.
     pub amazon_storage_folder: String,
-    /// `enableEncryption`.
+    /// Whether backup files in the repository are encrypted.
     pub enable_encryption: bool,
 }
 impl From<RepositoryRequired> for Repository {
@@ -8616,32 +8694,35 @@ impl From<RepositoryRequired> for Repository {
     }
 }
 /// The `RepositoryCreateSpec` schema.
+///
+/// Reference:
+/// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/add_repository.html>
 #[derive(Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RepositoryCreateSpec {
-    /// `name`.
+    /// Name of the new repository.
     pub name: String,
-    /// `description`.
+    /// Description of the new repository.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: Option<String>,
-    /// `amazonAccountId`.
+    /// System ID of the IAM role used to reach the repository.
     #[serde(rename = "amazonAccountId")]
     pub amazon_account_id: ::veeam_runtime::Uuid,
-    /// `amazonBucketId`.
+    /// System ID of the Amazon S3 bucket to put the repository in.
     #[serde(rename = "amazonBucketId")]
     pub amazon_bucket_id: ::veeam_runtime::Uuid,
-    /// `amazonStorageFolder`.
+    /// Folder of the bucket to keep the backups in.
     #[serde(rename = "amazonStorageFolder")]
     pub amazon_storage_folder: String,
-    /// `password`.
+    /// Password to encrypt backups with, when encryption is on.
     ///
     /// Sensitive: never shown by `Debug`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub password: Option<String>,
-    /// `hint`.
+    /// Hint for that password.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub hint: Option<String>,
-    /// `enableEncryption`.
+    /// Whether to encrypt backup files.
     #[serde(rename = "enableEncryption")]
     #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub enable_encryption: bool,
@@ -8660,7 +8741,7 @@ impl RepositoryCreateSpec {
             enable_encryption: required.enable_encryption,
         }
     }
-    /// Sets [`description`](Self::description).
+    /// Sets [`description`](Self::description): description of the new repository.
     #[must_use]
     pub fn with_description(
         mut self,
@@ -8669,13 +8750,13 @@ impl RepositoryCreateSpec {
         self.description = Some(::std::convert::Into::into(description));
         self
     }
-    /// Sets [`password`](Self::password).
+    /// Sets [`password`](Self::password): password to encrypt backups with, when encryption is on.
     #[must_use]
     pub fn with_password(mut self, password: impl ::std::convert::Into<String>) -> Self {
         self.password = Some(::std::convert::Into::into(password));
         self
     }
-    /// Sets [`hint`](Self::hint).
+    /// Sets [`hint`](Self::hint): hint for that password.
     #[must_use]
     pub fn with_hint(mut self, hint: impl ::std::convert::Into<String>) -> Self {
         self.hint = Some(::std::convert::Into::into(hint));
@@ -8684,15 +8765,15 @@ impl RepositoryCreateSpec {
 }
 /// The required fields of [`RepositoryCreateSpec`], each named, for [`RepositoryCreateSpec::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
 pub struct RepositoryCreateSpecRequired {
-    /// `name`.
+    /// Name of the new repository.
     pub name: String,
-    /// `amazonAccountId`.
+    /// System ID of the IAM role used to reach the repository.
     pub amazon_account_id: ::veeam_runtime::Uuid,
-    /// `amazonBucketId`.
+    /// System ID of the Amazon S3 bucket to put the repository in.
     pub amazon_bucket_id: ::veeam_runtime::Uuid,
-    /// `amazonStorageFolder`.
+    /// Folder of the bucket to keep the backups in.
     pub amazon_storage_folder: String,
-    /// `enableEncryption`.
+    /// Whether to encrypt backup files.
     pub enable_encryption: bool,
 }
 impl From<RepositoryCreateSpecRequired> for RepositoryCreateSpec {
@@ -8718,34 +8799,37 @@ impl ::std::fmt::Debug for RepositoryCreateSpec {
     }
 }
 /// The `RepositoryEmbedded` schema.
+///
+/// Reference:
+/// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/schemas_repositories.html>
 #[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RepositoryEmbedded {
-    /// `amazonAccount`.
+    /// Name of the IAM role used to reach the repository.
     #[serde(
         rename = "amazonAccount",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub amazon_account: Option<String>,
-    /// `amazonAccountLink`.
+    /// Link to that IAM role.
     #[serde(
         rename = "amazonAccountLink",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub amazon_account_link: Option<Link>,
-    /// `region`.
+    /// Name of the AWS region of the bucket.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub region: Option<String>,
-    /// `regionLink`.
+    /// Link to that region.
     #[serde(
         rename = "regionLink",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub region_link: Option<Link>,
-    /// `bucket`.
+    /// Name of the Amazon S3 bucket.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub bucket: Option<String>,
-    /// `bucketLink`.
+    /// Link to that bucket.
     #[serde(
         rename = "bucketLink",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -8764,7 +8848,7 @@ impl RepositoryEmbedded {
             bucket_link: None,
         }
     }
-    /// Sets [`amazon_account`](Self::amazon_account).
+    /// Sets [`amazon_account`](Self::amazon_account): name of the IAM role used to reach the repository.
     #[must_use]
     pub fn with_amazon_account(
         mut self,
@@ -8773,31 +8857,31 @@ impl RepositoryEmbedded {
         self.amazon_account = Some(::std::convert::Into::into(amazon_account));
         self
     }
-    /// Sets [`amazon_account_link`](Self::amazon_account_link).
+    /// Sets [`amazon_account_link`](Self::amazon_account_link): link to that IAM role.
     #[must_use]
     pub fn with_amazon_account_link(mut self, amazon_account_link: Link) -> Self {
         self.amazon_account_link = Some(amazon_account_link);
         self
     }
-    /// Sets [`region`](Self::region).
+    /// Sets [`region`](Self::region): name of the AWS region of the bucket.
     #[must_use]
     pub fn with_region(mut self, region: impl ::std::convert::Into<String>) -> Self {
         self.region = Some(::std::convert::Into::into(region));
         self
     }
-    /// Sets [`region_link`](Self::region_link).
+    /// Sets [`region_link`](Self::region_link): link to that region.
     #[must_use]
     pub fn with_region_link(mut self, region_link: Link) -> Self {
         self.region_link = Some(region_link);
         self
     }
-    /// Sets [`bucket`](Self::bucket).
+    /// Sets [`bucket`](Self::bucket): name of the Amazon S3 bucket.
     #[must_use]
     pub fn with_bucket(mut self, bucket: impl ::std::convert::Into<String>) -> Self {
         self.bucket = Some(::std::convert::Into::into(bucket));
         self
     }
-    /// Sets [`bucket_link`](Self::bucket_link).
+    /// Sets [`bucket_link`](Self::bucket_link): link to that bucket.
     #[must_use]
     pub fn with_bucket_link(mut self, bucket_link: Link) -> Self {
         self.bucket_link = Some(bucket_link);
@@ -8849,26 +8933,29 @@ impl ::std::fmt::Debug for RepositoryPasswordValidationSpec {
     }
 }
 /// The `RepositoryUpdateSpec` schema.
+///
+/// Reference:
+/// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/modify_repository.html>
 #[derive(Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RepositoryUpdateSpec {
-    /// `name`.
+    /// Name of the repository.
     pub name: String,
-    /// `description`.
+    /// Description of the repository; left out, it becomes null.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: Option<String>,
-    /// `amazonAccountId`.
+    /// System ID of the IAM role used to reach the repository.
     #[serde(rename = "amazonAccountId")]
     pub amazon_account_id: ::veeam_runtime::Uuid,
-    /// `password`.
+    /// Password to encrypt backups with, when encryption is on.
     ///
     /// Sensitive: never shown by `Debug`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub password: Option<String>,
-    /// `hint`.
+    /// Hint for that password.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub hint: Option<String>,
-    /// `enableEncryption`.
+    /// Whether to encrypt backup files.
     #[serde(rename = "enableEncryption")]
     #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub enable_encryption: bool,
@@ -8885,7 +8972,7 @@ impl RepositoryUpdateSpec {
             enable_encryption: required.enable_encryption,
         }
     }
-    /// Sets [`description`](Self::description).
+    /// Sets [`description`](Self::description): description of the repository; left out, it becomes null.
     #[must_use]
     pub fn with_description(
         mut self,
@@ -8894,13 +8981,13 @@ impl RepositoryUpdateSpec {
         self.description = Some(::std::convert::Into::into(description));
         self
     }
-    /// Sets [`password`](Self::password).
+    /// Sets [`password`](Self::password): password to encrypt backups with, when encryption is on.
     #[must_use]
     pub fn with_password(mut self, password: impl ::std::convert::Into<String>) -> Self {
         self.password = Some(::std::convert::Into::into(password));
         self
     }
-    /// Sets [`hint`](Self::hint).
+    /// Sets [`hint`](Self::hint): hint for that password.
     #[must_use]
     pub fn with_hint(mut self, hint: impl ::std::convert::Into<String>) -> Self {
         self.hint = Some(::std::convert::Into::into(hint));
@@ -8909,11 +8996,11 @@ impl RepositoryUpdateSpec {
 }
 /// The required fields of [`RepositoryUpdateSpec`], each named, for [`RepositoryUpdateSpec::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
 pub struct RepositoryUpdateSpecRequired {
-    /// `name`.
+    /// Name of the repository.
     pub name: String,
-    /// `amazonAccountId`.
+    /// System ID of the IAM role used to reach the repository.
     pub amazon_account_id: ::veeam_runtime::Uuid,
-    /// `enableEncryption`.
+    /// Whether to encrypt backup files.
     pub enable_encryption: bool,
 }
 impl From<RepositoryUpdateSpecRequired> for RepositoryUpdateSpec {
@@ -8966,14 +9053,17 @@ impl ::std::default::Default for RescanCloudAccountSpec {
     }
 }
 /// The `ResolveNotificationsSpec` schema.
+///
+/// Reference:
+/// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/resolve_license_alerts.html>
 #[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ResolveNotificationsSpec {
-    /// `notificationsToResolve`.
+    /// Kinds of notifications to resolve.
     #[serde(rename = "notificationsToResolve")]
     #[serde(deserialize_with = "::veeam_runtime::json::list")]
     pub notifications_to_resolve: Vec<LicenseNotificationTypes>,
-    /// `selectedReplies`.
+    /// The reply chosen for each kind.
     #[serde(
         rename = "selectedReplies",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -8989,7 +9079,7 @@ impl ResolveNotificationsSpec {
             selected_replies: None,
         }
     }
-    /// Sets [`selected_replies`](Self::selected_replies).
+    /// Sets [`selected_replies`](Self::selected_replies): the reply chosen for each kind.
     #[must_use]
     pub fn with_selected_replies(
         mut self,
@@ -9518,13 +9608,16 @@ for RetentionJobDeletedRestorePointsPage {
     }
 }
 /// The `RetentionSetting` schema.
+///
+/// Reference:
+/// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/schemas_retention_settings.html>
 #[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RetentionSetting {
-    /// `timeRetentionDuration`.
+    /// Number of periods to keep the items.
     #[serde(rename = "timeRetentionDuration")]
     pub time_retention_duration: i32,
-    /// `retentionDurationType`.
+    /// Length of a period: days or months.
     #[serde(rename = "retentionDurationType")]
     pub retention_duration_type: RetentionSettingRetentionDurationType,
 }
@@ -9539,9 +9632,9 @@ impl RetentionSetting {
 }
 /// The required fields of [`RetentionSetting`], each named, for [`RetentionSetting::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
 pub struct RetentionSettingRequired {
-    /// `timeRetentionDuration`.
+    /// Number of periods to keep the items.
     pub time_retention_duration: i32,
-    /// `retentionDurationType`.
+    /// Length of a period: days or months.
     pub retention_duration_type: RetentionSettingRetentionDurationType,
 }
 impl From<RetentionSettingRequired> for RetentionSetting {
@@ -9589,30 +9682,33 @@ impl From<&str> for RetentionSettingRetentionDurationType {
 }
 ::veeam_runtime::enum_plumbing!(RetentionSettingRetentionDurationType);
 /// The `RetentionSettings` schema.
+///
+/// Reference:
+/// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/schemas_retention_settings.html>
 #[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RetentionSettings {
-    /// `lingeringSnapshotRetentionDisabled`.
+    /// Whether snapshots of EC2 instances no longer protected are kept for good (true by default).
     #[serde(rename = "lingeringSnapshotRetentionDisabled")]
     #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub lingering_snapshot_retention_disabled: bool,
-    /// `lingeringSnapshotRetention`.
+    /// How long snapshots of unprotected EC2 instances are kept (at least 90 days or 3 months).
     #[serde(
         rename = "lingeringSnapshotRetention",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub lingering_snapshot_retention: Option<RetentionSetting>,
-    /// `sessionsRetention`.
+    /// How long session records are kept (at least 1 day).
     #[serde(
         rename = "sessionsRetention",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub sessions_retention: Option<RetentionSetting>,
-    /// `keepAllSessions`.
+    /// Whether every session record is kept (false by default; records go after 365 days).
     #[serde(rename = "keepAllSessions")]
     #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub keep_all_sessions: bool,
-    /// `_links`.
+    /// Links of the settings (update, reset).
     #[serde(rename = "_links", skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
@@ -9629,7 +9725,7 @@ impl RetentionSettings {
             links: None,
         }
     }
-    /// Sets [`lingering_snapshot_retention`](Self::lingering_snapshot_retention).
+    /// Sets [`lingering_snapshot_retention`](Self::lingering_snapshot_retention): how long snapshots of unprotected EC2 instances are kept (at least 90 days or 3 months).
     #[must_use]
     pub fn with_lingering_snapshot_retention(
         mut self,
@@ -9638,7 +9734,7 @@ impl RetentionSettings {
         self.lingering_snapshot_retention = Some(lingering_snapshot_retention);
         self
     }
-    /// Sets [`sessions_retention`](Self::sessions_retention).
+    /// Sets [`sessions_retention`](Self::sessions_retention): how long session records are kept (at least 1 day).
     #[must_use]
     pub fn with_sessions_retention(
         mut self,
@@ -9647,7 +9743,7 @@ impl RetentionSettings {
         self.sessions_retention = Some(sessions_retention);
         self
     }
-    /// Sets [`links`](Self::links).
+    /// Sets [`links`](Self::links): links of the settings (update, reset).
     #[must_use]
     pub fn with_links(mut self, links: Vec<Link>) -> Self {
         self.links = Some(links);
@@ -9656,9 +9752,9 @@ impl RetentionSettings {
 }
 /// The required fields of [`RetentionSettings`], each named, for [`RetentionSettings::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
 pub struct RetentionSettingsRequired {
-    /// `lingeringSnapshotRetentionDisabled`.
+    /// Whether snapshots of EC2 instances no longer protected are kept for good (true by default).
     pub lingering_snapshot_retention_disabled: bool,
-    /// `keepAllSessions`.
+    /// Whether every session record is kept (false by default; records go after 365 days).
     pub keep_all_sessions: bool,
 }
 impl From<RetentionSettingsRequired> for RetentionSettings {
@@ -9825,31 +9921,35 @@ impl From<ScheduleSettingsRequired> for ScheduleSettings {
     }
 }
 /// The `ServiceAccountSettings` schema.
+///
+/// Reference:
+/// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/get_worker_role.html>
+/// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/change_worker_role.html>
 #[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ServiceAccountSettings {
-    /// `serviceAmazonAccountId`.
+    /// System ID of the IAM role that launches worker instances.
     #[serde(rename = "serviceAmazonAccountId")]
     pub service_amazon_account_id: ::veeam_runtime::Uuid,
-    /// `serviceAmazonAccountName`.
+    /// Name of that IAM role.
     #[serde(
         rename = "serviceAmazonAccountName",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub service_amazon_account_name: Option<String>,
-    /// `serviceAmazonAccountRegionType`.
+    /// Region type of that role's AWS account.
     #[serde(
         rename = "serviceAmazonAccountRegionType",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub service_amazon_account_region_type: Option<RegionTypes>,
-    /// `serviceRegion`.
+    /// AWS region of that role.
     #[serde(
         rename = "serviceRegion",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub service_region: Option<String>,
-    /// `_links`.
+    /// Links of the settings.
     #[serde(rename = "_links", skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
@@ -9865,7 +9965,7 @@ impl ServiceAccountSettings {
             links: None,
         }
     }
-    /// Sets [`service_amazon_account_name`](Self::service_amazon_account_name).
+    /// Sets [`service_amazon_account_name`](Self::service_amazon_account_name): name of that IAM role.
     #[must_use]
     pub fn with_service_amazon_account_name(
         mut self,
@@ -9876,7 +9976,7 @@ impl ServiceAccountSettings {
         );
         self
     }
-    /// Sets [`service_amazon_account_region_type`](Self::service_amazon_account_region_type).
+    /// Sets [`service_amazon_account_region_type`](Self::service_amazon_account_region_type): region type of that role's AWS account.
     #[must_use]
     pub fn with_service_amazon_account_region_type(
         mut self,
@@ -9887,7 +9987,7 @@ impl ServiceAccountSettings {
         );
         self
     }
-    /// Sets [`service_region`](Self::service_region).
+    /// Sets [`service_region`](Self::service_region): AWS region of that role.
     #[must_use]
     pub fn with_service_region(
         mut self,
@@ -9896,7 +9996,7 @@ impl ServiceAccountSettings {
         self.service_region = Some(::std::convert::Into::into(service_region));
         self
     }
-    /// Sets [`links`](Self::links).
+    /// Sets [`links`](Self::links): links of the settings.
     #[must_use]
     pub fn with_links(mut self, links: Vec<Link>) -> Self {
         self.links = Some(links);
@@ -9904,46 +10004,49 @@ impl ServiceAccountSettings {
     }
 }
 /// The `Session` schema.
+///
+/// Reference:
+/// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/schemas_sessions.html>
 #[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Session {
-    /// `id`.
+    /// System ID of the session.
     pub id: ::veeam_runtime::Uuid,
-    /// `type`.
+    /// What the session did: a policy run, a job, a task, a retention, restore or file-level recovery run, a self-backup.
     pub r#type: SessionTypes,
-    /// `executionStartTime`.
+    /// When the session started.
     #[serde(
         rename = "executionStartTime",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub execution_start_time: Option<::veeam_runtime::DateTime>,
-    /// `executionStopTime`.
+    /// When the session finished or was stopped.
     #[serde(
         rename = "executionStopTime",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub execution_stop_time: Option<::veeam_runtime::DateTime>,
-    /// `executionDuration`.
+    /// How long the session ran, in milliseconds.
     #[serde(
         rename = "executionDuration",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub execution_duration: Option<i64>,
-    /// `status`.
+    /// Status: running, never executed, succeeded, warning, failed or canceled.
     pub status: SessionStatuses,
-    /// `result`.
+    /// Outcome: running, success, warning, failed or cancelled.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub result: Option<SessionResults>,
-    /// `reason`.
+    /// What started the session.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reason: Option<String>,
-    /// `usn`.
+    /// Update sequence number of the session.
     pub usn: i64,
-    /// `_links`.
+    /// Links of the session (itself, its log).
     #[serde(rename = "_links", skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
-    /// `_embedded`.
+    /// Links to what the session processed, by its kind.
     #[serde(
         rename = "_embedded",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -9967,7 +10070,7 @@ impl Session {
             embedded: None,
         }
     }
-    /// Sets [`execution_start_time`](Self::execution_start_time).
+    /// Sets [`execution_start_time`](Self::execution_start_time): when the session started.
     #[must_use]
     pub fn with_execution_start_time(
         mut self,
@@ -9976,7 +10079,7 @@ impl Session {
         self.execution_start_time = Some(execution_start_time);
         self
     }
-    /// Sets [`execution_stop_time`](Self::execution_stop_time).
+    /// Sets [`execution_stop_time`](Self::execution_stop_time): when the session finished or was stopped.
     #[must_use]
     pub fn with_execution_stop_time(
         mut self,
@@ -9985,31 +10088,31 @@ impl Session {
         self.execution_stop_time = Some(execution_stop_time);
         self
     }
-    /// Sets [`execution_duration`](Self::execution_duration).
+    /// Sets [`execution_duration`](Self::execution_duration): how long the session ran, in milliseconds.
     #[must_use]
     pub fn with_execution_duration(mut self, execution_duration: i64) -> Self {
         self.execution_duration = Some(execution_duration);
         self
     }
-    /// Sets [`result`](Self::result).
+    /// Sets [`result`](Self::result): outcome: running, success, warning, failed or cancelled.
     #[must_use]
     pub fn with_result(mut self, result: SessionResults) -> Self {
         self.result = Some(result);
         self
     }
-    /// Sets [`reason`](Self::reason).
+    /// Sets [`reason`](Self::reason): what started the session.
     #[must_use]
     pub fn with_reason(mut self, reason: impl ::std::convert::Into<String>) -> Self {
         self.reason = Some(::std::convert::Into::into(reason));
         self
     }
-    /// Sets [`links`](Self::links).
+    /// Sets [`links`](Self::links): links of the session (itself, its log).
     #[must_use]
     pub fn with_links(mut self, links: Vec<Link>) -> Self {
         self.links = Some(links);
         self
     }
-    /// Sets [`embedded`](Self::embedded).
+    /// Sets [`embedded`](Self::embedded): links to what the session processed, by its kind.
     #[must_use]
     pub fn with_embedded(mut self, embedded: SessionEmbeddedResources) -> Self {
         self.embedded = Some(embedded);
@@ -10018,13 +10121,13 @@ impl Session {
 }
 /// The required fields of [`Session`], each named, for [`Session::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
 pub struct SessionRequired {
-    /// `id`.
+    /// System ID of the session.
     pub id: ::veeam_runtime::Uuid,
-    /// `type`.
+    /// What the session did: a policy run, a job, a task, a retention, restore or file-level recovery run, a self-backup.
     pub r#type: SessionTypes,
-    /// `status`.
+    /// Status: running, never executed, succeeded, warning, failed or canceled.
     pub status: SessionStatuses,
-    /// `usn`.
+    /// Update sequence number of the session.
     pub usn: i64,
 }
 impl From<SessionRequired> for Session {
@@ -10033,22 +10136,25 @@ impl From<SessionRequired> for Session {
     }
 }
 /// The `SessionEmbeddedResources` schema.
+///
+/// Reference:
+/// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/schemas_sessions.html>
 #[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SessionEmbeddedResources {
-    /// `backupJobInfo`.
+    /// Link to the EC2 instances a backup session protected.
     #[serde(
         rename = "backupJobInfo",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub backup_job_info: Option<Link>,
-    /// `restoreJobInfo`.
+    /// Link to the items a restore session restored.
     #[serde(
         rename = "restoreJobInfo",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub restore_job_info: Option<Link>,
-    /// `retentionJobDeletedRestorePoints`.
+    /// Link to the restore points a retention session removed.
     #[serde(
         rename = "retentionJobDeletedRestorePoints",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -10064,19 +10170,19 @@ impl SessionEmbeddedResources {
             retention_job_deleted_restore_points: None,
         }
     }
-    /// Sets [`backup_job_info`](Self::backup_job_info).
+    /// Sets [`backup_job_info`](Self::backup_job_info): link to the EC2 instances a backup session protected.
     #[must_use]
     pub fn with_backup_job_info(mut self, backup_job_info: Link) -> Self {
         self.backup_job_info = Some(backup_job_info);
         self
     }
-    /// Sets [`restore_job_info`](Self::restore_job_info).
+    /// Sets [`restore_job_info`](Self::restore_job_info): link to the items a restore session restored.
     #[must_use]
     pub fn with_restore_job_info(mut self, restore_job_info: Link) -> Self {
         self.restore_job_info = Some(restore_job_info);
         self
     }
-    /// Sets [`retention_job_deleted_restore_points`](Self::retention_job_deleted_restore_points).
+    /// Sets [`retention_job_deleted_restore_points`](Self::retention_job_deleted_restore_points): link to the restore points a retention session removed.
     #[must_use]
     pub fn with_retention_job_deleted_restore_points(
         mut self,
@@ -11445,22 +11551,25 @@ impl UploadLicenseSpec {
     }
 }
 /// The `User` schema.
+///
+/// Reference:
+/// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/schemas_users.html>
 #[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct User {
-    /// `name`.
+    /// User name, which is also the user's ID in the REST API.
     pub name: String,
-    /// `description`.
+    /// Description of the user.
     pub description: String,
-    /// `mfaEnabled`.
+    /// Whether multi-factor authentication is on for the user.
     #[serde(rename = "mfaEnabled")]
     #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub mfa_enabled: bool,
-    /// `isDefault`.
+    /// Whether the user is the Default Admin.
     #[serde(rename = "isDefault")]
     #[serde(deserialize_with = "::veeam_runtime::json::bool")]
     pub is_default: bool,
-    /// `_links`.
+    /// Links of the user (itself, update, delete, MFA).
     #[serde(rename = "_links", skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub links: Option<Vec<Link>>,
@@ -11476,7 +11585,7 @@ impl User {
             links: None,
         }
     }
-    /// Sets [`links`](Self::links).
+    /// Sets [`links`](Self::links): links of the user (itself, update, delete, MFA).
     #[must_use]
     pub fn with_links(mut self, links: Vec<Link>) -> Self {
         self.links = Some(links);
@@ -11485,13 +11594,13 @@ impl User {
 }
 /// The required fields of [`User`], each named, for [`User::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
 pub struct UserRequired {
-    /// `name`.
+    /// User name, which is also the user's ID in the REST API.
     pub name: String,
-    /// `description`.
+    /// Description of the user.
     pub description: String,
-    /// `mfaEnabled`.
+    /// Whether multi-factor authentication is on for the user.
     pub mfa_enabled: bool,
-    /// `isDefault`.
+    /// Whether the user is the Default Admin.
     pub is_default: bool,
 }
 impl From<UserRequired> for User {
@@ -11500,14 +11609,17 @@ impl From<UserRequired> for User {
     }
 }
 /// The `UserCreateSpec` schema.
+///
+/// Reference:
+/// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/create_user.html>
 #[derive(Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserCreateSpec {
-    /// `name`.
+    /// User name of the new user (lowercase Latin letters, digits, underscores and dashes; `$` allowed last).
     pub name: String,
-    /// `description`.
+    /// Description of the new user (at most 255 characters).
     pub description: String,
-    /// `password`.
+    /// Password of the new user.
     ///
     /// Sensitive: never shown by `Debug`.
     pub password: String,
@@ -11524,11 +11636,11 @@ impl UserCreateSpec {
 }
 /// The required fields of [`UserCreateSpec`], each named, for [`UserCreateSpec::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
 pub struct UserCreateSpecRequired {
-    /// `name`.
+    /// User name of the new user (lowercase Latin letters, digits, underscores and dashes; `$` allowed last).
     pub name: String,
-    /// `description`.
+    /// Description of the new user (at most 255 characters).
     pub description: String,
-    /// `password`.
+    /// Password of the new user.
     ///
     /// Sensitive: never shown by `Debug`.
     pub password: String,
@@ -11563,12 +11675,15 @@ impl UserDescriptionValidationSpec {
     }
 }
 /// The `UserMfaAccept` schema.
+///
+/// Reference:
+/// - <https://helpcenter.veeam.com/docs/vbaws/rest/mfa.html>
 #[derive(Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserMfaAccept {
-    /// `code`.
+    /// Six-digit code from the authenticator application.
     pub code: String,
-    /// `token`.
+    /// Token `enable_mfa` returned.
     ///
     /// Sensitive: never shown by `Debug`.
     pub token: String,
@@ -11584,9 +11699,9 @@ impl UserMfaAccept {
 }
 /// The required fields of [`UserMfaAccept`], each named, for [`UserMfaAccept::new`]: none can be swapped with another or left out. Optional fields are set afterwards with the `with_*` methods.
 pub struct UserMfaAcceptRequired {
-    /// `code`.
+    /// Six-digit code from the authenticator application.
     pub code: String,
-    /// `token`.
+    /// Token `enable_mfa` returned.
     ///
     /// Sensitive: never shown by `Debug`.
     pub token: String,
@@ -11605,16 +11720,19 @@ impl ::std::fmt::Debug for UserMfaAccept {
     }
 }
 /// The `UserMfaData` schema.
+///
+/// Reference:
+/// - <https://helpcenter.veeam.com/docs/vbaws/rest/mfa.html>
 #[derive(Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserMfaData {
-    /// `userName`.
+    /// Name of the user.
     #[serde(rename = "userName", skip_serializing_if = "::std::option::Option::is_none")]
     pub user_name: Option<String>,
-    /// `qrString`.
+    /// Link for the authenticator application, as a QR code shows it.
     #[serde(rename = "qrString", skip_serializing_if = "::std::option::Option::is_none")]
     pub qr_string: Option<String>,
-    /// `secretKey`.
+    /// Secret key to enter in the authenticator application.
     ///
     /// Sensitive: never shown by `Debug`.
     #[serde(
@@ -11622,14 +11740,14 @@ pub struct UserMfaData {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub secret_key: Option<String>,
-    /// `scratchCodes`.
+    /// Recovery codes; keep them somewhere safe.
     #[serde(
         rename = "scratchCodes",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, deserialize_with = "::veeam_runtime::json::option_list")]
     pub scratch_codes: Option<Vec<String>>,
-    /// `token`.
+    /// Token to send back with a code to `accept_mfa`.
     ///
     /// Sensitive: never shown by `Debug`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -11646,7 +11764,7 @@ impl UserMfaData {
             token: None,
         }
     }
-    /// Sets [`user_name`](Self::user_name).
+    /// Sets [`user_name`](Self::user_name): name of the user.
     #[must_use]
     pub fn with_user_name(
         mut self,
@@ -11655,7 +11773,7 @@ impl UserMfaData {
         self.user_name = Some(::std::convert::Into::into(user_name));
         self
     }
-    /// Sets [`qr_string`](Self::qr_string).
+    /// Sets [`qr_string`](Self::qr_string): link for the authenticator application, as a QR code shows it.
     #[must_use]
     pub fn with_qr_string(
         mut self,
@@ -11664,7 +11782,7 @@ impl UserMfaData {
         self.qr_string = Some(::std::convert::Into::into(qr_string));
         self
     }
-    /// Sets [`secret_key`](Self::secret_key).
+    /// Sets [`secret_key`](Self::secret_key): secret key to enter in the authenticator application.
     #[must_use]
     pub fn with_secret_key(
         mut self,
@@ -11673,13 +11791,13 @@ impl UserMfaData {
         self.secret_key = Some(::std::convert::Into::into(secret_key));
         self
     }
-    /// Sets [`scratch_codes`](Self::scratch_codes).
+    /// Sets [`scratch_codes`](Self::scratch_codes): recovery codes; keep them somewhere safe.
     #[must_use]
     pub fn with_scratch_codes(mut self, scratch_codes: Vec<String>) -> Self {
         self.scratch_codes = Some(scratch_codes);
         self
     }
-    /// Sets [`token`](Self::token).
+    /// Sets [`token`](Self::token): token to send back with a code to `accept_mfa`.
     #[must_use]
     pub fn with_token(mut self, token: impl ::std::convert::Into<String>) -> Self {
         self.token = Some(::std::convert::Into::into(token));
@@ -11706,10 +11824,13 @@ impl ::std::fmt::Debug for UserMfaData {
     }
 }
 /// The `UserMfaSetup` schema.
+///
+/// Reference:
+/// - <https://helpcenter.veeam.com/docs/vbaws/rest/mfa.html>
 #[derive(Clone, PartialEq, Eq, Hash, Debug, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserMfaSetup {
-    /// `recreate`.
+    /// True to replace an existing MFA secret key, false to turn MFA on.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, deserialize_with = "::veeam_runtime::json::option_bool")]
     pub recreate: Option<bool>,
@@ -11719,7 +11840,7 @@ impl UserMfaSetup {
     pub fn new() -> Self {
         Self { recreate: None }
     }
-    /// Sets [`recreate`](Self::recreate).
+    /// Sets [`recreate`](Self::recreate): true to replace an existing MFA secret key, false to turn MFA on.
     #[must_use]
     pub fn with_recreate(mut self, recreate: bool) -> Self {
         self.recreate = Some(recreate);
@@ -11815,18 +11936,21 @@ impl From<UserStatusRequired> for UserStatus {
     }
 }
 /// The `UserUpdateSpec` schema.
+///
+/// Reference:
+/// - <https://helpcenter.veeam.com/archive/vbaws/20/rest/modify_user.html>
 #[derive(Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UserUpdateSpec {
-    /// `description`.
+    /// New description of the user.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: Option<String>,
-    /// `password`.
+    /// New password of the user.
     ///
     /// Sensitive: never shown by `Debug`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub password: Option<String>,
-    /// `oldPassword`.
+    /// Current password of the user (required).
     ///
     /// Sensitive: never shown by `Debug`.
     #[serde(
@@ -11844,7 +11968,7 @@ impl UserUpdateSpec {
             old_password: None,
         }
     }
-    /// Sets [`description`](Self::description).
+    /// Sets [`description`](Self::description): new description of the user.
     #[must_use]
     pub fn with_description(
         mut self,
@@ -11853,13 +11977,13 @@ impl UserUpdateSpec {
         self.description = Some(::std::convert::Into::into(description));
         self
     }
-    /// Sets [`password`](Self::password).
+    /// Sets [`password`](Self::password): new password of the user.
     #[must_use]
     pub fn with_password(mut self, password: impl ::std::convert::Into<String>) -> Self {
         self.password = Some(::std::convert::Into::into(password));
         self
     }
-    /// Sets [`old_password`](Self::old_password).
+    /// Sets [`old_password`](Self::old_password): current password of the user (required).
     #[must_use]
     pub fn with_old_password(
         mut self,
