@@ -3964,7 +3964,7 @@ pub mod requests {
     impl super::Client {
         /// Import Backup Policy Settings
         ///
-        /// Creates a backup policy from exported settings (`PolicyExportModel`).
+        /// Creates a backup policy from exported settings (`PolicyExportModel`); the answer holds the ID of the import session, to wait for with `wait_for_task_id`.
         ///
         /// `POST /api/v1/policies/import`
         ///
