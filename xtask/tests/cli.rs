@@ -127,6 +127,24 @@ fn import_openapi_writes_a_spec_that_generates() {
     assert!(client.contains("\"list_pets\","), "{client}");
 }
 
+/// `cargo run` names the package folder at run time: that workspace wins over the one compiled into
+/// the binary (stale when two clones share a target folder and cargo reuses the other's binary).
+#[test]
+fn the_workspace_is_the_one_cargo_names_at_run_time() {
+    let temp = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(temp.path().join("xtask")).unwrap();
+    let document = root().join("codegen/tests/fixtures/openapi/petstore.yaml");
+    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["import-openapi", document.to_str().unwrap(), "--name", "petstore"])
+        .env("CARGO_MANIFEST_DIR", temp.path().join("xtask"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}{}", String::from_utf8_lossy(&output.stderr));
+    assert!(temp.path().join("spec/petstore/operations.yaml").is_file(), "{stdout}");
+    assert!(!root().join("spec/petstore").exists(), "written into this clone: {stdout}");
+}
+
 #[test]
 fn import_openapi_notes_what_it_maps_near_and_refuses_what_it_cannot_read() {
     let temp = tempfile::tempdir().unwrap();
