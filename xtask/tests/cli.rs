@@ -9,7 +9,12 @@ fn root() -> PathBuf {
 }
 
 fn xtask(args: &[&str]) -> (i32, String, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_xtask")).args(args).output().unwrap();
+    xtask_with(args, &[])
+}
+
+/// `xtask` with environment variables set for the run.
+fn xtask_with(args: &[&str], env: &[(&str, &Path)]) -> (i32, String, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_xtask")).args(args).envs(env.iter().copied()).output().unwrap();
     (
         output.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&output.stdout).into_owned(),
@@ -134,13 +139,11 @@ fn the_workspace_is_the_one_cargo_names_at_run_time() {
     let temp = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(temp.path().join("xtask")).unwrap();
     let document = root().join("codegen/tests/fixtures/openapi/petstore.yaml");
-    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .args(["import-openapi", document.to_str().unwrap(), "--name", "petstore"])
-        .env("CARGO_MANIFEST_DIR", temp.path().join("xtask"))
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(output.status.success(), "{stdout}{}", String::from_utf8_lossy(&output.stderr));
+    let (code, stdout, stderr) = xtask_with(
+        &["import-openapi", document.to_str().unwrap(), "--name", "petstore"],
+        &[("CARGO_MANIFEST_DIR", &temp.path().join("xtask"))],
+    );
+    assert_eq!(code, 0, "{stdout}{stderr}");
     assert!(temp.path().join("spec/petstore/operations.yaml").is_file(), "{stdout}");
     assert!(!root().join("spec/petstore").exists(), "written into this clone: {stdout}");
 }
